@@ -1,0 +1,104 @@
+// Types shared by the importers, the dataset service, the API contract and the renderer.
+// Pure types only: this file is imported by the renderer, so it must not import Node modules.
+
+export const DATASET_FORMATS = ['csv', 'tsv', 'json', 'jsonl', 'conll', 'squad', 'parquet', 'labeled-lines'] as const;
+export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+
+export const TASK_TYPES = [
+  'classification',
+  'pair-classification',
+  'regression',
+  'token-classification',
+  'extractive-qa',
+  'generation',
+] as const;
+export type SuggestedTaskType = (typeof TASK_TYPES)[number];
+
+/** What a column holds, as inferred from its values. */
+export type ColumnKind = 'text' | 'label' | 'number' | 'tokens' | 'tags' | 'json';
+
+export interface ColumnInfo {
+  name: string;
+  kind: ColumnKind;
+  /** Distinct non-empty values seen (capped). */
+  distinct: number;
+  /** Rows where the value is empty or missing. */
+  empty: number;
+}
+
+export interface LabelCount {
+  value: string;
+  count: number;
+}
+
+export interface TaskSuggestion {
+  type: SuggestedTaskType | 'unknown';
+  /** Column names the task would read. */
+  text?: string;
+  textPair?: string;
+  label?: string;
+  /** For extractive QA: question / context / answers columns. */
+  question?: string;
+  context?: string;
+  answers?: string;
+  /** Label set with counts (classification, token classification). */
+  labels?: LabelCount[];
+  /** One sentence saying why, shown to the user. */
+  reason: string;
+}
+
+export interface DatasetSummary {
+  id: number;
+  name: string;
+  format: DatasetFormat;
+  /** File names the dataset came from (base names only). */
+  files: string[];
+  /** Example count per split, e.g. { train: 6920, validation: 872 }. */
+  splits: Record<string, number>;
+  rowCount: number;
+  columns: ColumnInfo[];
+  suggestion: TaskSuggestion;
+  sha256: string;
+  createdAt: string;
+}
+
+/** One rejected row (or a whole-file problem when line is undefined). */
+export interface ImportIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  record?: number;
+  reason: string;
+}
+
+export interface ImportOptions {
+  name?: string;
+  /** 'auto' detects from the content. */
+  format?: DatasetFormat | 'auto';
+  /** Import the good rows of a file that has bad rows (the CLI's --yes). Without it such a file is refused. */
+  acceptBadRows?: boolean;
+  /** Split name for a single file; by default derived from the file name (train/dev/validation/test). */
+  split?: string;
+  /** Abort the import; the transaction is rolled back and nothing is left behind. */
+  signal?: AbortSignal;
+}
+
+export interface ImportProgress {
+  file: string;
+  bytesRead: number;
+  totalBytes: number;
+  rows: number;
+}
+
+export type ImportResult =
+  | { ok: true; dataset: DatasetSummary; badRows: number; issues: ImportIssue[] }
+  | { ok: false; file: string; error: string; issues: ImportIssue[]; duplicateOf?: number };
+
+export interface PreviewPage {
+  datasetId: number;
+  split: string;
+  offset: number;
+  total: number;
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
