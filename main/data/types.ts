@@ -79,6 +79,8 @@ export interface ImportOptions {
   acceptBadRows?: boolean;
   /** Split name for a single file; by default derived from the file name (train/dev/validation/test). */
   split?: string;
+  /** Names to show for the files in messages and in the dataset (e.g. the original name of an uploaded temp file), index-aligned with the paths. */
+  displayNames?: string[];
   /** Abort the import; the transaction is rolled back and nothing is left behind. */
   signal?: AbortSignal;
 }
