@@ -1,4 +1,13 @@
 import type { Command } from '../command';
+import { importCommand } from './import';
+import { datasetsCommand } from './datasets';
+import { showCommand } from './show';
+import { deleteCommand } from './delete';
 
 /** Every `chorus` command, one line each. Add a command by creating its file and listing it here. */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [
+  importCommand,
+  datasetsCommand,
+  showCommand,
+  deleteCommand,
+];

@@ -1,0 +1,181 @@
+// Byte source → decoded text chunks → lines, streaming, with the encoding checks every text importer shares.
+import { open } from 'node:fs/promises';
+import { ImportError } from '../errors';
+
+export const CHUNK_BYTES = 1 << 20;
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+export interface Sniff {
+  /** The first bytes of the file (up to 64 KiB). */
+  head: Buffer;
+  encoding: Encoding;
+  bomBytes: number;
+  /** The head decoded (may end mid-line; may be cut mid-character for UTF-8). */
+  text: string;
+}
+
+/** Reads the head of a file, decides its encoding and refuses binary or non-UTF text. */
+export async function sniff(path: string, file: string, size: number): Promise<Sniff> {
+  const fh = await open(path, 'r');
+  let head: Buffer;
+  try {
+    const buf = Buffer.alloc(Math.min(size, 65536));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  if (head.length === 0) throw new ImportError(file, 'empty file (0 bytes)');
+  let encoding: Encoding = 'utf-8';
+  let bomBytes = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) bomBytes = 3;
+  else if (head[0] === 0xff && head[1] === 0xfe) (encoding = 'utf-16le'), (bomBytes = 2);
+  else if (head[0] === 0xfe && head[1] === 0xff) (encoding = 'utf-16be'), (bomBytes = 2);
+  if (bomBytes === head.length && size === bomBytes) throw new ImportError(file, 'empty file (only a byte-order mark)');
+  const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
+  if (encoding === 'utf-8' && !parquet) {
+    const nul = head.indexOf(0);
+    if (nul !== -1) {
+      const sample = head.subarray(0, Math.min(head.length, 512));
+      let evenNul = 0, oddNul = 0;
+      for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 ? oddNul++ : evenNul++);
+      if (sample.length >= 4 && (oddNul > sample.length / 4 || evenNul > sample.length / 4) && Math.min(oddNul, evenNul) === 0)
+        throw new ImportError(file, 'looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)');
+      throw new ImportError(file, `binary file (NUL byte at offset ${nul}); expected text, JSON or Parquet`, lineAt(head, nul));
+    }
+  }
+  const text =
+    encoding === 'utf-8'
+      ? head.subarray(bomBytes).toString('utf8')
+      : new TextDecoder(encoding).decode(head.subarray(bomBytes, bomBytes + ((head.length - bomBytes) & ~1)));
+  return { head, encoding, bomBytes, text };
+}
+
+function lineAt(buf: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (buf[i] === 10) line++;
+  return line;
+}
+
+/** Offset of the first byte that makes buf invalid UTF-8, or -1. An incomplete sequence at the very end counts as valid. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    if (b < 0x80) { i++; continue; }
+    let n: number, min: number;
+    if (b >= 0xc2 && b <= 0xdf) (n = 1), (min = 0x80);
+    else if (b >= 0xe0 && b <= 0xef) (n = 2), (min = 0x800);
+    else if (b >= 0xf0 && b <= 0xf4) (n = 3), (min = 0x10000);
+    else return i;
+    let cp = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if (c === undefined) return -1;
+      if ((c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+export interface TextChunk {
+  text: string;
+  bytesRead: number;
+}
+
+/** Streams a file as decoded text chunks. Throws ImportError naming the line on invalid UTF-8 or a NUL byte. */
+export async function* readText(path: string, file: string, s: Sniff, signal?: AbortSignal): AsyncGenerator<TextChunk> {
+  const fh = await open(path, 'r');
+  const buf = Buffer.alloc(CHUNK_BYTES);
+  let pos = s.bomBytes;
+  let carry = Buffer.alloc(0);
+  let lines = 1;
+  const utf16 = s.encoding !== 'utf-8' ? new TextDecoder(s.encoding, { fatal: true }) : undefined;
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      const eof = bytesRead === 0;
+      pos += bytesRead;
+      let piece = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      let text: string;
+      if (utf16) {
+        try {
+          text = utf16.decode(piece, { stream: !eof });
+        } catch {
+          throw new ImportError(file, `invalid ${s.encoding.toUpperCase()} text near byte ${pos - bytesRead}`, lines);
+        }
+        carry = Buffer.alloc(0);
+      } else {
+        // Cut at the last complete character; the rest waits for the next chunk.
+        let end = piece.length;
+        if (!eof) {
+          let k = end - 1, back = 0;
+          while (k >= 0 && back < 3 && (piece[k] & 0xc0) === 0x80) k--, back++;
+          if (k >= 0 && piece[k] >= 0xc0) {
+            const need = piece[k] >= 0xf0 ? 4 : piece[k] >= 0xe0 ? 3 : 2;
+            if (end - k < need) end = k;
+          }
+        }
+        const bad = firstInvalidUtf8(piece.subarray(0, end));
+        const tailBad = eof && bad === -1 && end > 0 && firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])])) !== -1;
+        if (bad !== -1 || tailBad) {
+          const at = bad !== -1 ? bad : firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])]));
+          const line = lines + countByte(piece, 10, at);
+          throw new ImportError(
+            file,
+            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pos - bytesRead - carry.length + at}); save the file as UTF-8`,
+            line,
+          );
+        }
+        text = piece.toString('utf8', 0, end);
+        carry = Buffer.from(piece.subarray(end));
+        const nul = piece.subarray(0, end).indexOf(0);
+        if (nul !== -1) throw new ImportError(file, 'NUL byte in text; the file looks binary', lines + countByte(piece, 10, nul));
+        lines += countByte(piece, 10, end);
+        piece = piece.subarray(0, 0);
+      }
+      if (text) yield { text, bytesRead: pos };
+      if (eof) return;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function countByte(buf: Uint8Array, byte: number, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (buf[i] === byte) n++;
+  return n;
+}
+
+export interface LineBatch {
+  lines: string[];
+  /** 1-based number of lines[0]. */
+  first: number;
+  bytesRead: number;
+}
+
+/** Splits decoded text into lines (LF or CRLF), one batch per chunk, keeping line numbers. The last line may lack a newline. */
+export async function* readLines(chunks: AsyncIterable<TextChunk>): AsyncGenerator<LineBatch> {
+  let rest = '';
+  let next = 1;
+  let bytesRead = 0;
+  for await (const c of chunks) {
+    bytesRead = c.bytesRead;
+    const text = rest ? rest + c.text : c.text;
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+    }
+    if (lines.length) yield { lines, first: next, bytesRead };
+    next += lines.length;
+  }
+  if (rest) yield { lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest], first: next, bytesRead };
+}

@@ -1,0 +1,57 @@
+// Reverse-mode autodiff over a Graph: appends backward nodes built from the rules table.
+import { isFloat, type Node, type Value } from '../graph';
+import { fillLike } from './helpers';
+import { NON_DIFFERENTIABLE, rules } from './rules';
+
+/**
+ * d(sum of loss)/d(each wrt), as new values in loss.graph (loss of any shape is seeded with ones).
+ * `wrt` may be graph inputs, constants or intermediate values; null where a wrt does not influence loss.
+ */
+export function gradients(loss: Value, wrt: Value[]): (Value | null)[] {
+  const g = loss.graph;
+  for (const w of wrt) if (w.graph !== g) throw new Error(`gradients: ${w} belongs to another graph than the loss`);
+  if (!isFloat(loss.dtype)) throw new Error(`gradients: loss must be floating point, got ${loss}`);
+  const nodes = [...g.nodes];
+
+  // Values that depend on some wrt (forward), through differentiable ops only.
+  const depends = new Set<Value>(wrt);
+  for (const n of nodes) {
+    if (rules[n.opType] === NON_DIFFERENTIABLE) continue;
+    if (n.inputs.some((v) => v && depends.has(v))) for (const o of n.outputs) if (isFloat(o.dtype)) depends.add(o);
+  }
+  if (!depends.has(loss)) return wrt.map((w) => (w === loss ? seed(loss) : null));
+
+  const adjoint = new Map<Value, Value>();
+  adjoint.set(loss, seed(loss));
+  const accumulate = (v: Value, d: Value) => {
+    const prev = adjoint.get(v);
+    adjoint.set(v, prev ? g.add(prev, d) : d);
+  };
+
+  const lossIndex = loss.node ? nodes.indexOf(loss.node) : -1;
+  for (let i = lossIndex; i >= 0; i--) {
+    const n = nodes[i]!;
+    const dy = n.outputs.map((o) => adjoint.get(o) ?? null);
+    if (dy.every((d) => d === null)) continue;
+    const needs = n.inputs.map((v) => !!v && depends.has(v) && isFloat(v.dtype));
+    if (!needs.some(Boolean)) continue;
+    const dx = runRule(n, dy, needs);
+    n.inputs.forEach((v, j) => {
+      const d = dx[j];
+      if (v && needs[j] && d) accumulate(v, d);
+    });
+  }
+  return wrt.map((w) => adjoint.get(w) ?? null);
+}
+
+function seed(loss: Value): Value {
+  const g = loss.graph;
+  return loss.rank === 0 ? g.scalar(1, loss.dtype) : fillLike(g, loss, 1);
+}
+
+function runRule(n: Node, dy: (Value | null)[], needs: boolean[]): (Value | null)[] {
+  const rule = rules[n.opType];
+  if (rule === undefined) throw new Error(`no gradient rule for op ${n.opType} (node ${n})`);
+  if (rule === NON_DIFFERENTIABLE) return n.inputs.map(() => null);
+  return rule({ g: n.outputs[0]!.graph, node: n, x: n.inputs, y: n.outputs, dy, needs });
+}

@@ -1,0 +1,1 @@
+export { GraphSession, availableExecutionProviders, type ExecutionProviderName, type SessionOptions } from './session';

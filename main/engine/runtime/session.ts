@@ -1,0 +1,86 @@
+// ONNX Runtime sessions over Chorus graphs: execution-provider choice, threads, pre-allocated outputs.
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../graph';
+import { toModelProto } from '../onnx';
+
+export type ExecutionProviderName = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'auto';
+export interface SessionOptions {
+  threads?: number;
+  executionProvider?: ExecutionProviderName;
+  optimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  enableProfiling?: boolean;
+}
+
+/** Providers in the order 'auto' tries them before falling back to CPU. */
+const AUTO_ORDER: Exclude<ExecutionProviderName, 'auto' | 'cpu'>[] = ['cuda', 'dml', 'coreml', 'webgpu'];
+
+export function availableExecutionProviders(): string[] {
+  return ort.listSupportedBackends().map((b) => b.name);
+}
+
+export class GraphSession {
+  /** The provider actually in use, and why 'auto' fell back when it did. */
+  readonly executionProvider: Exclude<ExecutionProviderName, 'auto'>;
+  readonly fallbackReason: string | null;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    provider: Exclude<ExecutionProviderName, 'auto'>,
+    fallbackReason: string | null,
+  ) {
+    this.executionProvider = provider;
+    this.fallbackReason = fallbackReason;
+  }
+
+  get inputNames(): string[] {
+    return [...this.session.inputNames];
+  }
+  get outputNames(): string[] {
+    return [...this.session.outputNames];
+  }
+
+  static async create(graph: Graph | Uint8Array, opts: SessionOptions = {}): Promise<GraphSession> {
+    const bytes = graph instanceof Graph ? toModelProto(graph) : graph;
+    const requested = opts.executionProvider ?? 'cpu';
+    const available = availableExecutionProviders();
+    const base: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: opts.optimizationLevel ?? 'all',
+      enableProfiling: opts.enableProfiling ?? false,
+      ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    };
+    const tryCreate = (ep: string) => ort.InferenceSession.create(bytes, { ...base, executionProviders: [ep] });
+    if (requested === 'auto') {
+      const failures: string[] = [];
+      for (const ep of AUTO_ORDER) {
+        if (!available.includes(ep)) continue;
+        try {
+          return new GraphSession(await tryCreate(ep), ep, null);
+        } catch (e) {
+          failures.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
+      const reason = `no accelerator usable (available: ${available.join(', ')}${failures.length ? `; ${failures.join('; ')}` : ''}), using cpu`;
+      return new GraphSession(await tryCreate('cpu'), 'cpu', reason);
+    }
+    if (!available.includes(requested))
+      throw new Error(`execution provider '${requested}' is not available in this onnxruntime-node build (available: ${available.join(', ')})`);
+    try {
+      return new GraphSession(await tryCreate(requested), requested, null);
+    } catch (e) {
+      throw new Error(`execution provider '${requested}' failed to create a session (available: ${available.join(', ')}): ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Runs the graph. `outputs` maps output names to pre-allocated tensors (filled in place) or null (allocated by ORT);
+   * when given, only those outputs are computed.
+   */
+  async run(feeds: Record<string, ort.Tensor>, outputs?: Record<string, ort.Tensor | null>): Promise<Record<string, ort.Tensor>> {
+    const res = outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds);
+    return res as Record<string, ort.Tensor>;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

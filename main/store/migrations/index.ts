@@ -1,0 +1,11 @@
+// The numbered schema migrations, in order. Add one by creating NNN_name.ts (exporting `sql`)
+// and listing it here; its version is its position (1-based) and becomes PRAGMA user_version.
+import { sql as m001 } from './001_datasets';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [{ version: 1, name: '001_datasets', sql: m001 }];

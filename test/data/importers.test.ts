@@ -1,0 +1,132 @@
+// Each importer on small generated files: what a row becomes, what is detected from the content.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { openStore, type Store } from '../../main/store/index';
+import { DatasetService, splitFromName } from '../../main/data/dataset-service';
+import type { DatasetSummary, ImportOptions, ImportProgress } from '../../main/data/types';
+
+let dir: string;
+let store: Store;
+let svc: DatasetService;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chorus-importers-'));
+  store = openStore(join(dir, 'chorus.db'));
+  svc = new DatasetService(store);
+});
+after(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function importBytes(name: string, content: string | Buffer | Uint8Array, opts?: ImportOptions) {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  const [r] = await svc.importFiles([path], opts);
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return { d: r.dataset as DatasetSummary, rows: svc.preview(r.dataset.id, Object.keys(r.dataset.splits)[0], 0, 100).rows };
+}
+
+test('CSV: quoted fields, doubled quotes, embedded newlines, CRLF', async () => {
+  const { d, rows } = await importBytes('q.csv', 'text,label\r\n"a, b",1\r\n"say ""hi""\r\nsecond line",0\r\nplain,1\r\n');
+  assert.equal(d.format, 'csv');
+  assert.deepEqual(rows, [
+    { text: 'a, b', label: '1' },
+    { text: 'say "hi"\nsecond line', label: '0' },
+    { text: 'plain', label: '1' },
+  ]);
+});
+
+test('CSV: UTF-8 BOM and semicolon delimiter', async () => {
+  const { d, rows } = await importBytes('semi.csv', '\ufefftext;label\nbonjour, monde;pos\nau revoir;neg\n');
+  assert.deepEqual(d.columns.map((c) => c.name), ['text', 'label']);
+  assert.deepEqual(rows[0], { text: 'bonjour, monde', label: 'pos' });
+});
+
+test('UTF-16 LE and BE with BOM are decoded', async () => {
+  const text = 'text,label\nnaïve café,1\n日本語,0\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.from(le);
+  be.swap16();
+  for (const [name, bytes] of [['le.csv', le], ['be.csv', be]] as const) {
+    const { rows } = await importBytes(name, bytes);
+    assert.deepEqual(rows, [{ text: 'naïve café', label: '1' }, { text: '日本語', label: '0' }]);
+  }
+});
+
+test('format is detected from the content, not the extension', async () => {
+  const json = await importBytes('data.txt', '[{"text": "a", "label": "x"}, {"text": "b", "label": "y"}]');
+  assert.equal(json.d.format, 'json');
+  assert.deepEqual(json.rows[1], { text: 'b', label: 'y' });
+  const tsv = await importBytes('data.csv', 'text\tlabel\nhello, world\t1\nbye\t0\n');
+  assert.equal(tsv.d.format, 'tsv');
+  const jsonl = await importBytes('data.json', '{"a": 1}\n{"a": 2}\n');
+  assert.equal(jsonl.d.format, 'jsonl');
+  assert.deepEqual(jsonl.rows, [{ a: 1 }, { a: 2 }]);
+});
+
+test('JSON array elements may span chunks and contain brackets in strings', async () => {
+  const items = Array.from({ length: 3000 }, (_, i) => ({ text: `row ${i} [with] {braces} "quoted" ,`.repeat(20), label: i % 3 }));
+  const { d, rows } = await importBytes('big.json', JSON.stringify(items, null, 1));
+  assert.equal(d.rowCount, 3000);
+  assert.deepEqual(rows[5], items[5]);
+});
+
+test('fastText and TREC label prefixes become label/text columns', async () => {
+  const ft = await importBytes('ft.txt', '__label__pos great movie\n__label__neg awful\n__label__pos __label__fun loved it\n');
+  assert.equal(ft.d.format, 'labeled-lines');
+  assert.deepEqual(ft.rows[2], { label: 'pos,fun', text: 'loved it' });
+  const trec = await importBytes('q.label', 'NUM:date When was it ?\nHUM:ind Who is he ?\n');
+  assert.deepEqual(trec.rows[0], { label: 'NUM:date', text: 'When was it ?' });
+});
+
+test('Parquet is read row group by row group', async () => {
+  const n = 2500;
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: 'text', data: Array.from({ length: n }, (_, i) => `text ${i}`), type: 'STRING' },
+      { name: 'label', data: Array.from({ length: n }, (_, i) => i % 2), type: 'INT32' },
+    ],
+    rowGroupSize: 1000,
+  });
+  const { d, rows } = await importBytes('t.parquet', new Uint8Array(buf));
+  assert.equal(d.format, 'parquet');
+  assert.deepEqual(d.splits, { train: n });
+  assert.deepEqual(rows[3], { text: 'text 3', label: 1 });
+  assert.equal(d.suggestion.type, 'classification');
+});
+
+test('a TSV with a quoted field spanning lines keeps RFC quoting when the rows stay whole', async () => {
+  const { rows } = await importBytes('multi.tsv', 'text\tlabel\n"two\nlines"\t1\nplain\t0\n');
+  assert.deepEqual(rows, [{ text: 'two\nlines', label: '1' }, { text: 'plain', label: '0' }]);
+});
+
+test('a TSV whose quotes would merge rows is read without quoting', async () => {
+  const { rows } = await importBytes('bare.tsv', 'a\tb\n"he said\t1\nshe "said" it\t0\n');
+  assert.deepEqual(rows, [{ a: '"he said', b: '1' }, { a: 'she "said" it', b: '0' }]);
+});
+
+test('split comes from the option, else the file name; display names are stored', async () => {
+  assert.equal(splitFromName('sts-dev.csv'), 'dev');
+  assert.equal(splitFromName('validation.jsonl'), 'validation');
+  assert.equal(splitFromName('my_val_set.csv'), 'validation');
+  assert.equal(splitFromName('contest.csv'), undefined);
+  const { d } = await importBytes('upload-1', 'text,label\nx,1\ny,0\n', { split: 'test', displayNames: ['reviews.csv'], name: 'Reviews' });
+  assert.deepEqual(d.splits, { test: 2 });
+  assert.deepEqual(d.files, ['reviews.csv']);
+  assert.equal(d.name, 'Reviews');
+});
+
+test('progress is reported up to the full size', async () => {
+  const path = join(dir, 'progress.csv');
+  const body = 'text,label\n' + 'a fairly ordinary line of text,1\n'.repeat(100_000);
+  writeFileSync(path, body);
+  const seen: ImportProgress[] = [];
+  const [r] = await svc.importFiles([path], {}, (p) => seen.push(p));
+  assert.ok(r.ok);
+  assert.ok(seen.length >= 3);
+  assert.deepEqual(seen[seen.length - 1], { file: 'progress.csv', bytesRead: body.length, totalBytes: body.length, rows: 100_000 });
+});
