@@ -259,29 +259,32 @@ export class DatasetService {
   }
 }
 
-/** Inserts examples BATCH rows per statement: far fewer calls into SQLite than one row at a time. */
+/**
+ * Inserts examples BATCH rows per statement: the rows' JSON texts travel as one JSON array that SQLite
+ * unpacks with json_each (one bound parameter instead of four per row; the fastest path measured).
+ */
 class BatchInsert {
-  static readonly BATCH = 200;
-  private readonly many: Database.Statement;
-  private readonly one: Database.Statement;
-  private params: unknown[] = [];
+  static readonly BATCH = 1000;
+  private readonly stmt: Database.Statement;
+  private rows: string[] = [];
+  private first = 0;
+  private dataset = 0;
+  private split = '';
   constructor(conn: Database.Database) {
-    this.many = conn.prepare('INSERT INTO examples (dataset_id, split, idx, data) VALUES ' + Array(BatchInsert.BATCH).fill('(?, ?, ?, ?)').join(', '));
-    this.one = conn.prepare('INSERT INTO examples (dataset_id, split, idx, data) VALUES (?, ?, ?, ?)');
+    this.stmt = conn.prepare('INSERT INTO examples (dataset_id, split, idx, data) SELECT ?, ?, ? + key, value FROM json_each(?)');
   }
   add(dataset: number, split: string, idx: number, data: string): void {
-    this.params.push(dataset, split, idx, data);
-    if (this.params.length === BatchInsert.BATCH * 4) {
-      this.many.run(this.params);
-      this.params = [];
-    }
+    if (this.rows.length && (dataset !== this.dataset || split !== this.split || idx !== this.first + this.rows.length)) this.flush();
+    if (!this.rows.length) (this.dataset = dataset), (this.split = split), (this.first = idx);
+    this.rows.push(data);
+    if (this.rows.length === BatchInsert.BATCH) this.flush();
   }
   flush(): void {
-    for (let i = 0; i < this.params.length; i += 4) this.one.run(this.params.slice(i, i + 4));
-    this.params = [];
+    if (this.rows.length) this.stmt.run(this.dataset, this.split, this.first, '[' + this.rows.join(',') + ']');
+    this.rows = [];
   }
   clear(): void {
-    this.params = [];
+    this.rows = [];
   }
 }
 

@@ -36,7 +36,7 @@ class ColumnStats {
           this.numeric++;
           if (v.includes('.') || /e/i.test(v)) this.fractional++;
         }
-        this.count(v);
+        if (!this.overflow) this.count(v); // past the cap the column is no label: stop counting
       }
     } else if (Array.isArray(v)) {
       this.arrays++;
@@ -99,7 +99,9 @@ export class DatasetStats {
 
   add(row: Record<string, unknown>): void {
     this.rows++;
+    let keys = 0;
     for (const key in row) {
+      keys++;
       let c = this.cols.get(key);
       if (!c) {
         c = new ColumnStats(key);
@@ -108,7 +110,7 @@ export class DatasetStats {
       }
       c.add(row[key]);
     }
-    if (this.cols.size > Object.keys(row).length) for (const c of this.cols.values()) if (!(c.name in row)) c.empty++;
+    if (this.cols.size > keys) for (const c of this.cols.values()) if (!(c.name in row)) c.empty++;
   }
 
   /** Adds another file's statistics (columns missing on either side count as empty). */

@@ -51,6 +51,7 @@ export function openStore(dbPath: string): Store {
 
 /** Pragmas every connection to a Chorus database uses. */
 export function configure(db: Database.Database): void {
+  db.pragma('page_size = 8192'); // only takes effect on a new, empty database
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');

@@ -3,6 +3,7 @@ import { importCommand } from './import';
 import { datasetsCommand } from './datasets';
 import { showCommand } from './show';
 import { deleteCommand } from './delete';
+import { serveCommand } from './serve';
 
 /** Every `chorus` command, one line each. Add a command by creating its file and listing it here. */
 export const COMMANDS: Command[] = [
@@ -10,4 +11,5 @@ export const COMMANDS: Command[] = [
   datasetsCommand,
   showCommand,
   deleteCommand,
+  serveCommand,
 ];

@@ -85,6 +85,7 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
   const { file } = ctx;
   const tsv = o.delimiter === '\t';
   let columns: string[] | undefined;
+  let make: (f: string[]) => Record<string, unknown> = () => ({});
   const r: Row = { fields: [], cur: '', inQuotes: false, startLine: 0 };
   const texts = readText(ctx.path, file, ctx.sniff, ctx.signal);
   for await (const batch of readLines(texts)) {
@@ -94,7 +95,7 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
     const s = batch.lines[li];
     const line = batch.first + li;
     if (!r.inQuotes) {
-      if (s.trim() === '') continue;
+      if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) continue;
       r.startLine = line;
       r.fields = [];
       if (!o.quoting || s.indexOf('"') === -1) {
@@ -129,23 +130,24 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
     if (!columns) {
       if (o.header) {
         columns = headerNames(file, fields, at);
+        make = rowMaker(columns);
         continue;
       }
       columns = fields.map((_, i) => `column_${i + 1}`);
+      make = rowMaker(columns);
     }
     if (fields.length !== columns.length) {
       if (tsv && o.quoting && at !== line) throw new QuoteRetry(at);
       if (!o.header && fields.length > columns.length) {
         // Headerless files may carry extra trailing fields on some rows (STS-B); they become new columns.
         for (let i = columns.length; i < fields.length; i++) columns.push(`column_${i + 1}`);
+        make = rowMaker(columns);
       } else {
         out.push({ issue: { file, line: at, reason: `expected ${columns.length} fields, found ${fields.length}` } });
         continue;
       }
     }
-    const data: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) data[columns[i]] = fields[i];
-    out.push({ data, line: at });
+    out.push({ data: make(fields), line: at });
     }
     if (out.length) yield out;
   }
@@ -153,6 +155,15 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
     if (tsv) throw new QuoteRetry(r.startLine);
     throw new ImportError(file, 'unterminated quoted field (the file may be truncated)', r.startLine);
   }
+}
+
+/**
+ * A function building a row object from its fields: one object literal with the header's keys, so every
+ * row shares one shape (much faster than adding keys one by one). Computed keys keep `__proto__` an own property.
+ */
+function rowMaker(columns: string[]): (f: string[]) => Record<string, unknown> {
+  const body = columns.map((c, i) => (c === "__proto__" ? `["__proto__"]: f[${i}]` : `${JSON.stringify(c)}: f[${i}]`)).join(', ');
+  return new Function('f', `return { ${body} };`) as (f: string[]) => Record<string, unknown>;
 }
 
 function headerNames(file: string, fields: string[], line: number): string[] {

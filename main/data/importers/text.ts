@@ -1,4 +1,5 @@
 // Byte source → decoded text chunks → lines, streaming, with the encoding checks every text importer shares.
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { ImportError } from '../errors';
 
@@ -93,7 +94,6 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
   const buf = Buffer.alloc(CHUNK_BYTES);
   let pos = s.bomBytes;
   let carry = Buffer.alloc(0);
-  let lines = 1;
   const utf16 = s.encoding !== 'utf-8' ? new TextDecoder(s.encoding, { fatal: true }) : undefined;
   try {
     for (;;) {
@@ -102,12 +102,13 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
       const eof = bytesRead === 0;
       pos += bytesRead;
       let piece = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const pieceStart = pos - bytesRead - carry.length;
       let text: string;
       if (utf16) {
         try {
           text = utf16.decode(piece, { stream: !eof });
         } catch {
-          throw new ImportError(file, `invalid ${s.encoding.toUpperCase()} text near byte ${pos - bytesRead}`, lines);
+          throw new ImportError(file, `invalid ${s.encoding.toUpperCase()} text near byte ${pos - bytesRead}`);
         }
         carry = Buffer.alloc(0);
       } else {
@@ -121,27 +122,45 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
             if (end - k < need) end = k;
           }
         }
-        const bad = firstInvalidUtf8(piece.subarray(0, end));
-        const tailBad = eof && bad === -1 && end > 0 && firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])])) !== -1;
+        const valid = isUtf8(piece.subarray(0, end));
+        const bad = valid ? -1 : firstInvalidUtf8(piece.subarray(0, end));
+        const tailBad = !valid && bad === -1 && eof && firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])])) !== -1;
         if (bad !== -1 || tailBad) {
           const at = bad !== -1 ? bad : firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])]));
-          const line = lines + countByte(piece, 10, at);
+          const line = (await linesBefore(path, pieceStart)) + countByte(piece, 10, at);
           throw new ImportError(
             file,
-            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pos - bytesRead - carry.length + at}); save the file as UTF-8`,
+            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pieceStart + at}); save the file as UTF-8`,
             line,
           );
         }
         text = piece.toString('utf8', 0, end);
         carry = Buffer.from(piece.subarray(end));
         const nul = piece.subarray(0, end).indexOf(0);
-        if (nul !== -1) throw new ImportError(file, 'NUL byte in text; the file looks binary', lines + countByte(piece, 10, nul));
-        lines += countByte(piece, 10, end);
+        if (nul !== -1) throw new ImportError(file, 'NUL byte in text; the file looks binary', (await linesBefore(path, pieceStart)) + countByte(piece, 10, nul));
         piece = piece.subarray(0, 0);
       }
       if (text) yield { text, bytesRead: pos };
       if (eof) return;
     }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** 1 + the number of newlines in the file before byte offset end. */
+async function linesBefore(path: string, end: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK_BYTES);
+    let n = 1;
+    for (let pos = 0; pos < end; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+      if (!bytesRead) break;
+      n += countByte(buf, 10, bytesRead);
+      pos += bytesRead;
+    }
+    return n;
   } finally {
     await fh.close();
   }

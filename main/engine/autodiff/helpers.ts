@@ -108,11 +108,11 @@ export function concatGrad(g: Graph, xs: Value[], dy: Value, axis: number): Valu
 const BIG = 2 ** 31;
 
 /** Slice (step 1): pad the gradient back with zeros; pads read at runtime for symbolic dims (ends assumed within the dim). */
-export function sliceGrad(g: Graph, x: Value, dy: Value, starts: number[], ends: number[], axes: number[], steps: number[]): Value {
+export function sliceGrad(g: Graph, x: Value, dy: Value, starts: number[], ends: number[], axes: number[], steps: number[], node: string): Value {
   const r = x.rank;
   const pads: (number | Value)[] = Array<number | Value>(2 * r).fill(0);
   axes.forEach((a, i) => {
-    if (steps[i] !== 1) throw new Error(`no gradient rule for Slice with step ${steps[i]} (axis ${a})`);
+    if (steps[i] !== 1) throw new Error(`no gradient rule for Slice with step ${steps[i]} (node ${node}, axis ${a})`);
     const d: Dim = x.shape[a]!;
     const s = starts[i]!, e = ends[i]!;
     if (typeof d === 'number') {
@@ -148,4 +148,12 @@ export function softmaxCrossEntropyGrad(g: Graph, logits: Value, labels: Value, 
   if (reduction === 'sum') return g.mul(d, dy);
   const count = valid ? g.reduceSum(valid, [], { keepdims: false }) : g.cast(g.size(labels), logits.dtype);
   return g.mul(d, g.div(dy, count));
+}
+
+/** Tile: view the gradient as [r0, d0, r1, d1, ...] and sum over the repeat axes (static dims only). */
+export function tileGrad(g: Graph, x: Value, dy: Value, repeats: number[]): Value {
+  if (!x.isStatic) throw new Error(`no gradient rule for Tile of symbolic shape ${x}`);
+  const split = (x.shape as number[]).flatMap((d, i) => [repeats[i]!, d]);
+  const summed = g.reduceSum(g.reshape(dy, split), repeats.map((_, i) => 2 * i), { keepdims: false });
+  return summed;
 }

@@ -3,7 +3,7 @@
 import type { Graph, Node, OpType, Value } from '../graph';
 import {
   c, concatGrad, expandBack, fillLike, gatherGrad, gemmGrad, layerNormGrad, matMulGrad, reducedCount, shapeOf, sliceGrad,
-  softmaxCrossEntropyGrad, unbroadcast,
+  softmaxCrossEntropyGrad, tileGrad, unbroadcast,
 } from './helpers';
 
 export interface GradContext {
@@ -98,7 +98,7 @@ export const rules: Record<OpType, GradRule | typeof NON_DIFFERENTIABLE> = {
   Squeeze: (k) => [k.g.unsqueeze(d0(k), axesOf(k))],
   Concat: (k) => concatGrad(k.g, k.x as Value[], d0(k), k.node.int('axis', 0)),
   Split: (k) => [k.g.concat(k.y.map((y, i) => k.dy[i] ?? fillLike(k.g, y, 0)), { axis: k.node.int('axis', 0) })],
-  Slice: (k) => [sliceGrad(k.g, X(k), d0(k), k.node.ints('starts')!, k.node.ints('ends')!, k.node.ints('axes')!, k.node.ints('steps')!)],
+  Slice: (k) => [sliceGrad(k.g, X(k), d0(k), k.node.ints('starts')!, k.node.ints('ends')!, k.node.ints('axes')!, k.node.ints('steps')!, String(k.node))],
   Pad: (k) => {
     const p = X(k, 1).data;
     if (!p) throw new Error(`no gradient rule for Pad (node ${k.node}) with runtime pads`);
@@ -111,6 +111,16 @@ export const rules: Record<OpType, GradRule | typeof NON_DIFFERENTIABLE> = {
   ReduceMean: (k) => [k.g.div(expandBack(k.g, d0(k), X(k), axesOf(k), keep(k)), reducedCount(k.g, X(k), Y(k), axesOf(k)))],
   ReduceSumSquare: (k) => [k.g.mul(expandBack(k.g, d0(k), X(k), axesOf(k), keep(k)), k.g.mul(X(k), c(k.g, 2, X(k))))],
   ReduceMax: (k) => [k.g.where(k.g.equal(X(k), expandBack(k.g, Y(k), X(k), axesOf(k), keep(k))), expandBack(k.g, d0(k), X(k), axesOf(k), keep(k)), zero(k))],
+  ReduceMin: (k) => [k.g.where(k.g.equal(X(k), expandBack(k.g, Y(k), X(k), axesOf(k), keep(k))), expandBack(k.g, d0(k), X(k), axesOf(k), keep(k)), zero(k))],
+  Sin: (k) => [k.g.mul(d0(k), k.g.cos(X(k)))],
+  Cos: (k) => [k.g.neg(k.g.mul(d0(k), k.g.sin(X(k))))],
+  Tile: (k) => [tileGrad(k.g, X(k), d0(k), Array.from(X(k, 1).data as BigInt64Array, Number)), null],
+  Sign: NON_DIFFERENTIABLE, // derivative 0 almost everywhere
+  Floor: NON_DIFFERENTIABLE, // derivative 0 almost everywhere
+  ArgMax: NON_DIFFERENTIABLE,
+  GreaterOrEqual: NON_DIFFERENTIABLE,
+  LessOrEqual: NON_DIFFERENTIABLE,
+  Or: NON_DIFFERENTIABLE,
   Equal: NON_DIFFERENTIABLE,
   Less: NON_DIFFERENTIABLE,
   Greater: NON_DIFFERENTIABLE,

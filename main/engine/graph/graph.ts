@@ -1,26 +1,11 @@
 // The graph builder: one method per ONNX op, shapes inferred at construction.
-import { attr, isFloat, Node, Value, type Attr, type DType, type Dim, type OpType, type TensorData } from './types';
+import { attr, Node, Value, type Attr, type DType, type Dim, type OpType, type TensorData } from './types';
 import { broadcastShapes, dimRatio, fmt, isUnknown, normAxis, ShapeError, unknownDim } from './shape';
+import { dtypeOfData, knownDims, ONNX_DTYPE, typedArrayFor } from './dtype';
+
+export { ONNX_DTYPE, typedArrayFor };
 
 const INT_BIG = 2 ** 62;
-
-export function typedArrayFor(dtype: DType, values: number[]): TensorData {
-  switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'int64': return BigInt64Array.from(values.map((v) => BigInt(Math.trunc(v))));
-    case 'int32': return Int32Array.from(values);
-    case 'bool': return Uint8Array.from(values.map((v) => (v ? 1 : 0)));
-  }
-}
-
-function dtypeOfData(data: TensorData): DType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof BigInt64Array) return 'int64';
-  if (data instanceof Int32Array) return 'int32';
-  return 'bool';
-}
 
 export interface ReduceOptions { keepdims?: boolean }
 
@@ -67,12 +52,17 @@ export class Graph {
 
   /** Scalar constant of the given dtype (shape []). */
   scalar(x: number, dtype: DType = 'float32'): Value {
-    return this.constant(x, dtype);
+    const key = `${dtype}:${Object.is(x, -0) ? '-0' : x}`;
+    let v = this.scalars.get(key);
+    if (!v) this.scalars.set(key, (v = this.constant(x, dtype)));
+    return v;
   }
+  private readonly scalars = new Map<string, Value>();
 
   output(value: Value, name: string): void {
     if (value.graph !== this) throw new Error(`Graph.output '${name}': value belongs to another graph`);
     if (this.outputs.some((o) => o.name === name)) throw new Error(`Graph.output: duplicate output name '${name}'`);
+    if (this.inputs.some((v) => v.inputName === name)) throw new Error(`Graph.output: '${name}' is already an input name`);
     this.outputs.push({ value, name });
   }
 
@@ -113,7 +103,14 @@ export class Graph {
   equal(a: Value, b: Value): Value { return this.binary('Equal', a, b, 'bool'); }
   less(a: Value, b: Value): Value { return this.binary('Less', a, b, 'bool'); }
   greater(a: Value, b: Value): Value { return this.binary('Greater', a, b, 'bool'); }
+  greaterOrEqual(a: Value, b: Value): Value { return this.binary('GreaterOrEqual', a, b, 'bool'); }
+  lessOrEqual(a: Value, b: Value): Value { return this.binary('LessOrEqual', a, b, 'bool'); }
   and(a: Value, b: Value): Value { return this.binary('And', a, b, 'bool'); }
+  or(a: Value, b: Value): Value { return this.binary('Or', a, b, 'bool'); }
+  sign(x: Value): Value { return this.unary('Sign', x); }
+  floor(x: Value): Value { return this.unary('Floor', x); }
+  sin(x: Value): Value { return this.unary('Sin', x); }
+  cos(x: Value): Value { return this.unary('Cos', x); }
   not(x: Value): Value { return this.unary('Not', x); }
   neg(x: Value): Value { return this.unary('Neg', x); }
   sqrt(x: Value): Value { return this.unary('Sqrt', x); }
@@ -401,16 +398,19 @@ export class Graph {
   reduceMean(x: Value, axes: number[], o: ReduceOptions = {}): Value { return this.reduce('ReduceMean', x, axes, o); }
   reduceMax(x: Value, axes: number[], o: ReduceOptions = {}): Value { return this.reduce('ReduceMax', x, axes, o); }
   reduceSumSquare(x: Value, axes: number[], o: ReduceOptions = {}): Value { return this.reduce('ReduceSumSquare', x, axes, o); }
+  reduceMin(x: Value, axes: number[], o: ReduceOptions = {}): Value { return this.reduce('ReduceMin', x, axes, o); }
+  /** Index of the maximum along one axis (int64); ties pick the first. */
+  argMax(x: Value, o: { axis?: number; keepdims?: boolean } = {}): Value {
+    const axis = normAxis('ArgMax', o.axis ?? -1, x.rank);
+    const keep = o.keepdims ?? true;
+    const out = keep ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);
+    return this.op1('ArgMax', [x], { axis: attr.int(axis), keepdims: attr.int(keep ? 1 : 0) }, 'int64', out);
+  }
+  /** Tile by static repeats. */
+  tile(x: Value, repeats: number[]): Value {
+    if (repeats.length !== x.rank) throw new ShapeError(`Tile: ${repeats.length} repeats for ${fmt(x.shape)}`);
+    const out = x.shape.map((d, i) => (repeats[i] === 1 ? d : typeof d === 'number' ? d * repeats[i]! : unknownDim()));
+    return this.op1('Tile', [x, this.constant(repeats, 'int64', [repeats.length])], {}, x.dtype, out);
+  }
 }
 
-/** What is statically known about the dims held by a 1-D int64 shape tensor (a constant, or Shape of a value). */
-function knownDims(shape: Value): Dim[] {
-  if (shape.data) return Array.from(shape.data as BigInt64Array, Number);
-  if (shape.node?.opType === 'Shape') return [...shape.node.inputs[0]!.shape];
-  const n = shape.shape[0];
-  if (typeof n !== 'number') throw new ShapeError(`shape tensor ${shape} must have a static length`);
-  return Array.from({ length: n }, unknownDim);
-}
-
-export const ONNX_DTYPE: Record<DType, number> = { float32: 1, float64: 11, int64: 7, int32: 6, bool: 9 };
-export { isFloat };

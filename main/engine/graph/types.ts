@@ -90,5 +90,6 @@ export const OP_TYPES = [
   'LayerNormalization', 'Dropout', 'SoftmaxCrossEntropyLoss', 'Gather', 'GatherElements', 'ScatterND', 'ScatterElements', 'Shape',
   'Size', 'Reshape', 'Transpose', 'Unsqueeze', 'Squeeze', 'Concat', 'Split', 'Slice', 'Pad', 'Expand', 'ConstantOfShape', 'Range',
   'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceSumSquare',
+  'ReduceMin', 'ArgMax', 'GreaterOrEqual', 'LessOrEqual', 'Or', 'Sign', 'Floor', 'Sin', 'Cos', 'Tile',
 ] as const;
 export type OpType = (typeof OP_TYPES)[number];

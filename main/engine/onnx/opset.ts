@@ -10,6 +10,7 @@ export const ATTRS_AS_INPUTS: Record<string, { attr: string; since: number; slot
   ReduceMean: [{ attr: 'axes', since: 18, slot: 1 }],
   ReduceMax: [{ attr: 'axes', since: 18, slot: 1 }],
   ReduceSumSquare: [{ attr: 'axes', since: 18, slot: 1 }],
+  ReduceMin: [{ attr: 'axes', since: 18, slot: 1 }],
   Squeeze: [{ attr: 'axes', since: 13, slot: 1 }],
   Unsqueeze: [{ attr: 'axes', since: 13, slot: 1 }],
   Split: [{ attr: 'split', since: 13, slot: 1 }],

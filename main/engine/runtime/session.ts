@@ -9,6 +9,8 @@ export interface SessionOptions {
   executionProvider?: ExecutionProviderName;
   optimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   enableProfiling?: boolean;
+  /** ONNX opset to emit when given a Graph (default 17). */
+  opset?: number;
 }
 
 /** Providers in the order 'auto' tries them before falling back to CPU. */
@@ -40,7 +42,7 @@ export class GraphSession {
   }
 
   static async create(graph: Graph | Uint8Array, opts: SessionOptions = {}): Promise<GraphSession> {
-    const bytes = graph instanceof Graph ? toModelProto(graph) : graph;
+    const bytes = graph instanceof Graph ? toModelProto(graph, { opset: opts.opset }) : graph;
     const requested = opts.executionProvider ?? 'cpu';
     const available = availableExecutionProviders();
     const base: ort.InferenceSession.SessionOptions = {
@@ -72,12 +74,15 @@ export class GraphSession {
   }
 
   /**
-   * Runs the graph. `outputs` maps output names to pre-allocated tensors (filled in place) or null (allocated by ORT);
-   * when given, only those outputs are computed.
+   * Runs the graph. `outputs` maps output names to pre-allocated tensors (filled in place and returned as the same objects)
+   * or null (allocated by ORT); when given, only those outputs are computed.
+   * Note: onnxruntime-node 1.30 writes into the pre-allocated buffer but still builds a second JS tensor internally,
+   * so pre-allocation saves our copies, not every allocation inside the binding.
    */
   async run(feeds: Record<string, ort.Tensor>, outputs?: Record<string, ort.Tensor | null>): Promise<Record<string, ort.Tensor>> {
-    const res = outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds);
-    return res as Record<string, ort.Tensor>;
+    const res = (outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds)) as Record<string, ort.Tensor>;
+    if (outputs) for (const [name, t] of Object.entries(outputs)) if (t) res[name] = t;
+    return res;
   }
 
   async release(): Promise<void> {

@@ -78,3 +78,9 @@ test('dropout in training mode routes the gradient through its mask, scaled by 1
   assert.ok(m.some((v) => v) && m.some((v) => !v), 'mask should drop some and keep some');
   for (let i = 0; i < 64; i++) assert.equal(d[i], m[i] ? 2 : 0);
 });
+
+test('a strided slice says its gradient is missing, naming the step', () => {
+  const g = new Graph();
+  const x = g.input('x', 'float32', [6]);
+  assert.throws(() => gradients(g.reduceSum(g.slice(x, [0], [6], [0], [2]), []), [x]), /no gradient rule for Slice with step 2 \(node Slice#\d+, axis 0\)/);
+});

@@ -30,3 +30,19 @@ test('opset 16 is refused', () => {
   g.output(g.input('x', 'float32', [1]), 'y');
   assert.throws(() => toModelProto(g, { opset: 16 }), /opset 16/);
 });
+
+test('opset 18 moves reduce axes to inputs and still runs', async () => {
+  const { GraphSession } = await import('../../../main/engine/runtime');
+  const ort = await import('onnxruntime-node');
+  const g = new Graph();
+  const x = g.input('x', 'float32', ['batch', 4]);
+  g.output(g.reduceMean(g.split(x, [1, 3], { axis: 1 })[1]!, [1], { keepdims: false }), 'y');
+  const bytes = toModelProto(g, { opset: 18 });
+  const m = fromModelProto(bytes) as { graph: { node: { opType: string; input: string[]; attribute?: unknown[] }[] } };
+  const rm = m.graph.node.find((n) => n.opType === 'ReduceMean')!;
+  assert.equal(rm.input.length, 2);
+  const s = await GraphSession.create(bytes, { threads: 1 });
+  const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([0, 1, 2, 3, 9, 4, 5, 6]), [2, 4]) });
+  assert.deepEqual([...(out.y!.data as Float32Array)], [2, 5]);
+  await s.release();
+});

@@ -33,6 +33,7 @@ const cases: [string, (g: Graph, x: Value) => Value, number[]][] = [
   ['softmaxCrossEntropyLoss mean', (g, x) => g.softmaxCrossEntropyLoss(x, g.constant([2, 0], 'int64', [2])),
     [(-Math.log(Math.exp(3) / (Math.exp(1) + Math.exp(-2) + Math.exp(3))) - Math.log(Math.exp(0.5) / (Math.exp(0.5) + Math.exp(-0.25) + Math.exp(2)))) / 2]],
   ['expand with a shape read at runtime', (g, x) => g.reduceSum(g.expand(g.unsqueeze(x, [0]), [4, 'batch', 3]), [0], { keepdims: false }), X.map((v) => 4 * v)],
+  ['argMax as float', (g, x) => g.cast(g.argMax(x, { axis: 1, keepdims: false }), 'float32'), [2, 2]],
   ['constantOfShape of shape(x)', (g, x) => g.add(x, g.constantOfShape(g.shape(x), 1, 'float32')), X.map((v) => v + 1)],
 ];
 
@@ -54,8 +55,9 @@ test('pre-allocated outputs are filled in place', async () => {
   g.output(g.neg(x), 'y');
   const s = await GraphSession.create(g, { threads: 1 });
   const pre = f32([0, 0, 0, 0, 0, 0], [2, 3]);
-  await s.run({ x: f32(X, [2, 3]) }, { y: pre });
+  const out = await s.run({ x: f32(X, [2, 3]) }, { y: pre });
   close(pre.data as Float32Array, X.map((v) => -v));
+  assert.equal(out.y, pre);
   await s.release();
 });
 

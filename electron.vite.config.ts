@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+/** Vite's dev server injects <style> tags and an HMR socket; loosen the CSP for `npm run dev` only. */
+function devCsp(): Plugin {
+  return {
+    name: 'chorus-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws://localhost:*"),
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'main/index.ts') },
+        external: ['better-sqlite3', 'onnxruntime-node', 'electron'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'preload/index.ts') },
+        // A sandboxed preload must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    base: './',
+    resolve: { alias: { '@renderer': resolve(__dirname, 'renderer/src') } },
+    plugins: [vue(), devCsp()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+    },
+  },
+});

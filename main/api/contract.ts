@@ -1,0 +1,103 @@
+// The one API contract between the renderer and main: every call (argument schema, result type)
+// and every event, declared once. Main validates with the schemas; preload and the renderer derive
+// their types from here (the renderer imports types only, so zod never reaches its bundle).
+import { z } from 'zod';
+import type { DatasetSummary, ImportProgress, ImportResult, PreviewPage } from '../data/types';
+
+/** Every IPC channel starts with this; preload rejects anything else. */
+export const CHANNEL_PREFIX = 'chorus:';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** 'electron' inside the app, 'serve' behind `chorus serve`. */
+  mode: 'electron' | 'serve';
+  dataDir: string;
+  platform: string;
+}
+
+/** A call: its argument schema and (as a phantom) its result type. */
+interface CallSpec<A extends z.ZodType, R> {
+  args: A;
+  result: R;
+}
+function call<R>() {
+  return <A extends z.ZodType>(args: A): CallSpec<A, R> => ({ args, result: undefined as unknown as R });
+}
+function event<P>(): { payload: P } {
+  return { payload: undefined as unknown as P };
+}
+
+const id = z.number().int().positive();
+const none = z.object({}).strict();
+
+export const CALLS = {
+  'app.info': call<AppInfo>()(none),
+  'datasets.list': call<DatasetSummary[]>()(none),
+  'datasets.get': call<DatasetSummary>()(z.object({ id }).strict()),
+  'datasets.preview': call<PreviewPage>()(
+    z
+      .object({
+        id,
+        split: z.string().min(1),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+      })
+      .strict(),
+  ),
+  'datasets.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
+  /** Electron only: import files by path (the preload turns dropped Files into paths). */
+  'datasets.importPaths': call<ImportResult[]>()(
+    z.object({ paths: z.array(z.string().min(1)).min(1), acceptBadRows: z.boolean().optional() }).strict(),
+  ),
+  /** Browser uploads: begin → chunk… → finish (imports, then removes the temp files) or cancel. */
+  'datasets.uploadBegin': call<{ uploadId: string }>()(
+    z.object({ name: z.string().min(1).max(255), size: z.number().int().min(0) }).strict(),
+  ),
+  'datasets.uploadChunk': call<{ received: number }>()(
+    z
+      .object({
+        uploadId: z.string().min(1),
+        offset: z.number().int().min(0),
+        /** Base64, at most 1 MiB decoded. */
+        data: z.string().max(Math.ceil((1 << 20) / 3) * 4),
+      })
+      .strict(),
+  ),
+  'datasets.uploadFinish': call<ImportResult[]>()(
+    z.object({ uploadIds: z.array(z.string().min(1)).min(1), acceptBadRows: z.boolean().optional() }).strict(),
+  ),
+  'datasets.uploadCancel': call<{ cancelled: number }>()(z.object({ uploadIds: z.array(z.string().min(1)).min(1) }).strict()),
+} as const;
+
+export const EVENTS = {
+  'import.progress': event<ImportProgress>(),
+} as const;
+
+export type CallName = keyof typeof CALLS;
+export type CallArgs<N extends CallName> = z.input<(typeof CALLS)[N]['args']>;
+export type CallResult<N extends CallName> = (typeof CALLS)[N]['result'];
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = (typeof EVENTS)[E]['payload'];
+
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** Every answer travels as an envelope so the error message survives IPC and WebSocket alike. */
+export type Envelope<R = unknown> = { ok: true; value: R } | { ok: false; error: string; code?: ApiErrorCode };
+export type ApiErrorCode = 'invalid-arguments' | 'not-found' | 'unknown-call' | 'failed';
+
+/** What preload exposes as `window.chorus`. */
+export interface ChorusBridge {
+  invoke(channel: string, args: unknown): Promise<Envelope>;
+  /** Returns a function that removes the listener. */
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+  /** Removes every listener this page added on the channel. */
+  off(channel: string): void;
+  /** The file-system path of a dropped or picked File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
+}
+
+/** WebSocket frames (chorus serve). */
+export type WsRequest = { id: number; call: string; args: unknown };
+export type WsMessage = ({ id: number } & Envelope) | { event: string; payload: unknown };

@@ -1,0 +1,7 @@
+import type { Handlers } from './types';
+import { appHandlers } from './app';
+import { datasetHandlers } from './datasets';
+import { uploadHandlers } from './uploads';
+
+/** Every handler, keyed by call name; the Handlers type makes a missing one a compile error. */
+export const HANDLERS: Handlers = { ...appHandlers, ...datasetHandlers, ...uploadHandlers };

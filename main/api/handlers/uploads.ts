@@ -1,0 +1,98 @@
+// datasets.upload*: a browser streams a dropped File in base64 chunks to a temp file under
+// <dataDir>/uploads, then imports it under its original name; the temp file is always removed.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Handlers } from './types';
+import type { CallContext } from './context';
+
+interface Upload {
+  name: string;
+  size: number;
+  path: string;
+  fd: number;
+  received: number;
+}
+
+const uploads = new Map<string, Upload>();
+
+function take(uploadId: string, field: string): Upload {
+  const u = uploads.get(uploadId);
+  if (!u) throw new Error(`${field}: no upload '${uploadId}' in progress`);
+  return u;
+}
+
+function discard(u: Upload): void {
+  try {
+    closeSync(u.fd);
+  } catch {
+    /* already closed */
+  }
+  rmSync(u.path, { force: true });
+}
+
+/** Removes every unfinished upload (server shutdown). */
+export function discardAllUploads(): void {
+  for (const [id, u] of uploads) {
+    discard(u);
+    uploads.delete(id);
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(-100) || 'file';
+}
+
+type UploadCalls = 'datasets.uploadBegin' | 'datasets.uploadChunk' | 'datasets.uploadFinish' | 'datasets.uploadCancel';
+
+export const uploadHandlers: Pick<Handlers, UploadCalls> = {
+  'datasets.uploadBegin': ({ name, size }, ctx: CallContext) => {
+    const dir = join(ctx.store.dataDir, 'uploads');
+    mkdirSync(dir, { recursive: true });
+    const uploadId = randomBytes(12).toString('hex');
+    const path = join(dir, `${uploadId}-${safeName(name)}`);
+    uploads.set(uploadId, { name, size, path, fd: openSync(path, 'w'), received: 0 });
+    return { uploadId };
+  },
+  'datasets.uploadChunk': ({ uploadId, offset, data }) => {
+    const u = take(uploadId, 'uploadId');
+    if (offset !== u.received) throw new Error(`offset: expected ${u.received}, got ${offset}`);
+    const buf = Buffer.from(data, 'base64');
+    if (u.received + buf.length > u.size) throw new Error(`data: upload exceeds its declared size ${u.size}`);
+    writeSync(u.fd, buf);
+    u.received += buf.length;
+    return { received: u.received };
+  },
+  'datasets.uploadFinish': async ({ uploadIds, acceptBadRows }, ctx) => {
+    const list = uploadIds.map((id) => take(id, 'uploadIds'));
+    try {
+      for (const u of list) {
+        closeSync(u.fd);
+        u.fd = -1;
+        if (u.received !== u.size) throw new Error(`uploadIds: '${u.name}' received ${u.received} of ${u.size} bytes`);
+      }
+      return await ctx.datasets.importFiles(
+        list.map((u) => u.path),
+        { acceptBadRows, displayNames: list.map((u) => u.name) },
+        (p) => ctx.emit('import.progress', p),
+      );
+    } finally {
+      for (const id of uploadIds) {
+        const u = uploads.get(id);
+        if (u) discard(u);
+        uploads.delete(id);
+      }
+    }
+  },
+  'datasets.uploadCancel': ({ uploadIds }) => {
+    let cancelled = 0;
+    for (const id of uploadIds) {
+      const u = uploads.get(id);
+      if (!u) continue;
+      discard(u);
+      uploads.delete(id);
+      cancelled++;
+    }
+    return { cancelled };
+  },
+};

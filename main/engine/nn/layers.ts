@@ -1,0 +1,91 @@
+// BERT building blocks over the graph builder, one function per architectural box, matching PyTorch's op order.
+import type { Dim, Graph, Value } from '../graph';
+import type { BertConfig } from './config';
+
+/** Parameter lookup by Hugging Face name. */
+export type Params = (name: string) => Value;
+
+export interface Ctx {
+  g: Graph;
+  cfg: BertConfig;
+  p: Params;
+  /** Dropout active (training); the fixtures use ratio 0, where dropout is skipped entirely. */
+  training: boolean;
+}
+
+/** torch.nn.Linear: x @ W.T + b, W stored [out, in]. */
+export function linear(k: Ctx, x: Value, prefix: string): Value {
+  const w = k.p(`${prefix}.weight`);
+  return k.g.add(k.g.matMul(x, k.g.transpose(w, { perm: [1, 0] })), k.p(`${prefix}.bias`));
+}
+
+export function layerNorm(k: Ctx, x: Value, prefix: string): Value {
+  return k.g.layerNormalization(x, k.p(`${prefix}.weight`), k.p(`${prefix}.bias`), { axis: -1, epsilon: k.cfg.layerNormEps });
+}
+
+export function dropout(k: Ctx, x: Value, ratio: number): Value {
+  if (!k.training || ratio === 0) return x;
+  return k.g.dropout(x, ratio, true).output;
+}
+
+/** LayerNorm(word[ids] + token_type[tt] + position[0..S-1]) -> [B, S, H]. seq must be static. */
+export function embeddings(k: Ctx, inputIds: Value, tokenTypeIds: Value, seq: number): Value {
+  const { g } = k;
+  const words = g.gather(k.p('embeddings.word_embeddings.weight'), inputIds, { axis: 0 }); // [B, S, H]
+  const types = g.gather(k.p('embeddings.token_type_embeddings.weight'), tokenTypeIds, { axis: 0 }); // [B, S, H]
+  const pos = g.slice(k.p('embeddings.position_embeddings.weight'), [0], [seq], [0]); // [S, H]
+  const x = g.add(g.add(words, types), pos);
+  return dropout(k, layerNorm(k, x, 'embeddings.LayerNorm'), k.cfg.hiddenDropoutProb);
+}
+
+/** (1 - mask) * -10000 as float32, [B, 1, 1, S]. */
+export function maskBias(k: Ctx, attentionMask: Value): Value {
+  const { g } = k;
+  const m = g.unsqueeze(g.cast(attentionMask, 'float32'), [1, 2]); // [B, 1, 1, S]
+  return g.mul(g.sub(g.scalar(1), m), g.scalar(-10000));
+}
+
+/** softmax(Q K^T / sqrt(headDim) + maskBias) V, heads merged back -> [B, S, H]. */
+export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, batch: Dim, seq: number): Value {
+  const { g, cfg } = k;
+  const A = cfg.numAttentionHeads, D = cfg.hiddenSize / A;
+  const split = (t: Value) => g.transpose(g.reshape(t, [0, 0, A, D]), { perm: [0, 2, 1, 3] }); // [B, S, H] -> [B, A, S, D]
+  const q = split(linear(k, x, `${prefix}.query`));
+  const key = split(linear(k, x, `${prefix}.key`));
+  const v = split(linear(k, x, `${prefix}.value`));
+  const scores = g.div(g.matMul(q, g.transpose(key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(D))); // [B, A, S, S]
+  const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb);
+  const ctx = g.transpose(g.matMul(probs, v), { perm: [0, 2, 1, 3] }); // [B, S, A, D]
+  return g.reshape(ctx, [batch, seq, cfg.hiddenSize]); // [B, S, H]
+}
+
+/** HF BertSelfOutput / BertOutput: LayerNorm(dropout(dense(x)) + residual). */
+export function addNorm(k: Ctx, x: Value, residual: Value, prefix: string): Value {
+  const h = dropout(k, linear(k, x, `${prefix}.dense`), k.cfg.hiddenDropoutProb);
+  return layerNorm(k, k.g.add(h, residual), `${prefix}.LayerNorm`);
+}
+
+/** Post-LN BERT layer: attention + add&norm, then GELU MLP + add&norm. */
+export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Dim, seq: number): Value {
+  const p = `encoder.layer.${i}`;
+  const a = addNorm(k, selfAttention(k, x, bias, `${p}.attention.self`, batch, seq), x, `${p}.attention.output`);
+  const mid = k.g.gelu(linear(k, a, `${p}.intermediate.dense`)); // exact erf GELU
+  return addNorm(k, mid, a, `${p}.output`);
+}
+
+export interface EncoderOut { hidden: Value; pooled: () => Value }
+
+/** Embeddings + every layer; the pooler is built on demand (tanh(dense(h[:, 0]))). */
+export function bertEncoder(k: Ctx, inputIds: Value, attentionMask: Value, tokenTypeIds: Value, batch: Dim, seq: number): EncoderOut {
+  const bias = maskBias(k, attentionMask);
+  let h = embeddings(k, inputIds, tokenTypeIds, seq);
+  for (let i = 0; i < k.cfg.numHiddenLayers; i++) h = encoderLayer(k, h, bias, i, batch, seq);
+  const hidden = h;
+  let pooled: Value | null = null;
+  return { hidden, pooled: () => (pooled ??= pooler(k, hidden)) };
+}
+
+export function pooler(k: Ctx, hidden: Value): Value {
+  const first = k.g.squeeze(k.g.slice(hidden, [0], [1], [1]), [1]); // [B, H]
+  return k.g.tanh(linear(k, first, 'pooler.dense'));
+}

@@ -1,0 +1,2 @@
+export * from './flat';
+export * from './adamw';

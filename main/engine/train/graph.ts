@@ -1,0 +1,107 @@
+// Multi-task graphs over a flat parameter buffer: the train step (forward, backward, clip, AdamW) and eval.
+import { Graph, type Value } from '../graph';
+import { gradients } from '../autodiff';
+import { bertEncoder, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type HeadSpec } from '../nn';
+import { adamwStep, clipFactor, FlatLayout, globalNorm, type AdamWConfig } from '../optim';
+
+export interface TaskHead extends HeadSpec {
+  /** Symbolic batch dim name for this head's inputs; defaults to `batch_<name>`. */
+  batchDim?: string;
+}
+
+export interface ModelSpec {
+  config: BertConfig;
+  heads: TaskHead[];
+  /** Sequence length of every batch. */
+  seq: number;
+}
+
+export const layoutFor = (m: ModelSpec): FlatLayout => new FlatLayout(modelParamShapes(m.config, m.heads));
+
+/** Graph input names of one head's batch tensors. */
+export function batchInputNames(h: HeadSpec): string[] {
+  return ['input_ids', 'attention_mask', 'token_type_ids', ...LABEL_TENSORS[h.kind].map((l) => l.name)].map((n) => `${h.name}.${n}`);
+}
+
+interface Forward { ctx: Ctx; views: Map<string, Value>; perHead: { head: TaskHead; outputs: Record<string, Value>; hidden: Value; pooled: Value | null; loss: Value }[]; loss: Value; weights: Value }
+
+function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, training: boolean, wantPooled: boolean): Forward {
+  const views = layout.graphViews(g, params);
+  const ctx: Ctx = { g, cfg: m.config, training, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
+  const weights = g.input('task_weights', 'float32', [m.heads.length]);
+  const perHead: Forward['perHead'] = [];
+  let total: Value | null = null;
+  m.heads.forEach((h, i) => {
+    const B = h.batchDim ?? `batch_${h.name}`;
+    const ids = g.input(`${h.name}.input_ids`, 'int64', [B, m.seq]);
+    const mask = g.input(`${h.name}.attention_mask`, 'int64', [B, m.seq]);
+    const tt = g.input(`${h.name}.token_type_ids`, 'int64', [B, m.seq]);
+    const labels: Record<string, Value> = {};
+    for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.perToken ? [B, m.seq] : [B]);
+    const enc = bertEncoder(ctx, ids, mask, tt, B, m.seq);
+    const outputs = headOutputs(ctx, h, enc, m.seq);
+    const loss = headLoss(ctx, h, outputs, labels, m.seq);
+    const pooledKind = h.kind === 'sequence_classification' || h.kind === 'regression';
+    perHead.push({ head: h, outputs, hidden: enc.hidden, pooled: wantPooled && pooledKind ? enc.pooled() : null, loss });
+    const w = g.squeeze(g.slice(weights, [i], [i + 1], [0]), [0]); // []
+    const term = g.mul(w, loss);
+    total = total ? g.add(total, term) : term;
+  });
+  return { ctx, views, perHead, loss: total!, weights };
+}
+
+export interface TrainGraphOptions extends AdamWConfig {
+  /** Also output the raw (unclipped) flat gradient as `grads`. */
+  debugGrads?: boolean;
+}
+
+/**
+ * Inputs: params, m, v [N]; lr, step (float32 scalars); task_weights [heads]; per head `<name>.<tensor>`.
+ * Outputs: params_out, m_out, v_out [N]; task_losses [heads]; loss; grad_norm; (grads [N]).
+ */
+export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Graph; layout: FlatLayout } {
+  const g = new Graph('chorus_train_step');
+  const layout = layoutFor(m);
+  const N = layout.size;
+  const params = g.input('params', 'float32', [N]);
+  const mIn = g.input('m', 'float32', [N]);
+  const vIn = g.input('v', 'float32', [N]);
+  const lr = g.input('lr', 'float32', []);
+  const step = g.input('step', 'float32', []);
+  const f = forward(g, m, layout, params, true, false);
+
+  const viewList = layout.entries.map((e) => f.views.get(e.name)!);
+  const grads = gradients(f.loss, viewList).map((d, i) => d ?? g.constant(new Float32Array(layout.entries[i]!.size), 'float32', layout.entries[i]!.shape)); // unused params: exact zeros
+  const flatGrad = g.concat(grads.map((d) => g.reshape(d, [-1])), { axis: 0 }); // [N]
+  const norm = globalNorm(g, grads);
+  const clipped = o.clipGradNorm && o.clipGradNorm > 0 ? g.mul(flatGrad, clipFactor(g, norm, o.clipGradNorm)) : flatGrad;
+  const next = adamwStep(g, { params, m: mIn, v: vIn }, clipped, lr, step, layout.mask((n) => !isNoDecay(n)), o);
+
+  g.output(next.params, 'params_out');
+  g.output(next.m, 'm_out');
+  g.output(next.v, 'v_out');
+  g.output(g.concat(f.perHead.map((p) => g.unsqueeze(p.loss, [0])), { axis: 0 }), 'task_losses');
+  g.output(f.loss, 'loss');
+  g.output(norm, 'grad_norm');
+  if (o.debugGrads) g.output(flatGrad, 'grads');
+  return { graph: g, layout };
+}
+
+/**
+ * Inputs: params [N], task_weights, per head batch (labels included). Outputs: loss, task_losses, and per head
+ * `<name>.<output>` (logits / predictions / start_logits, end_logits), `<name>.last_hidden_state`, `<name>.pooler_output`.
+ */
+export function buildEvalGraph(m: ModelSpec): { graph: Graph; layout: FlatLayout } {
+  const g = new Graph('chorus_eval');
+  const layout = layoutFor(m);
+  const params = g.input('params', 'float32', [layout.size]);
+  const f = forward(g, m, layout, params, false, true);
+  g.output(f.loss, 'loss');
+  g.output(g.concat(f.perHead.map((p) => g.unsqueeze(p.loss, [0])), { axis: 0 }), 'task_losses');
+  for (const p of f.perHead) {
+    for (const [k, v] of Object.entries(p.outputs)) g.output(v, `${p.head.name}.${k}`);
+    g.output(p.hidden, `${p.head.name}.last_hidden_state`);
+    if (p.pooled) g.output(p.pooled, `${p.head.name}.pooler_output`);
+  }
+  return { graph: g, layout };
+}
