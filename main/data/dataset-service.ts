@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { configure, type Store } from '../store/index';
 import { ImportAbortedError, ImportError, NotFoundError } from './errors';
 import { detect, type Detected } from './importers/detect';
@@ -25,21 +25,14 @@ import { parseParquet } from './importers/parquet';
 import { sniff } from './importers/text';
 import { isIssue, type ParseContext, type ParseItem } from './importers/types';
 import { DatasetStats } from './stats';
+import { parseFile } from './parse-runner';
+import { MAX_ISSUES, type ParseJob } from './prepare';
+import { datasetName, groupFiles, type FileJob } from './grouping';
 import type { DatasetFormat, DatasetSummary, ImportIssue, ImportOptions, ImportProgress, ImportResult, PreviewPage } from './types';
 
 export { NotFoundError, ImportError } from './errors';
+export { splitFromName } from './grouping';
 
-/** At most this many issues are kept in a result (all are counted). */
-const MAX_ISSUES = 1000;
-const SPLIT_WORD = /(^|[-_.\s])(train|training|dev|devel|validation|valid|val|test|trial)(?=$|[-_.\s])/i;
-const SPLIT_NAMES: Record<string, string> = { training: 'train', devel: 'dev', valid: 'validation', val: 'validation' };
-
-interface FileJob {
-  path: string;
-  file: string;
-  split: string;
-  family?: string;
-}
 
 interface Row {
   id: number;
@@ -53,32 +46,21 @@ interface Row {
   created_at: string;
 }
 
-export function splitFromName(name: string): string | undefined {
-  const m = SPLIT_WORD.exec(name.replace(/\.[^.]*$/, ''));
-  if (!m) return undefined;
-  const w = m[2].toLowerCase();
-  return SPLIT_NAMES[w] ?? w;
-}
-
 export class DatasetService {
+  /** Imports run one at a time: each holds the database's write lock for its whole transaction. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly store: Store) {}
 
-  /** Imports files; one result per dataset (see the grouping rule at the top of this file). */
-  async importFiles(paths: string[], opts: ImportOptions = {}, onProgress?: (p: ImportProgress) => void): Promise<ImportResult[]> {
-    const jobs: FileJob[] = paths.map((p, i) => {
-      const path = resolve(p);
-      const file = opts.displayNames?.[i] ?? basename(path);
-      const fromName = splitFromName(basename(file));
-      const split = opts.split ?? fromName ?? 'train';
-      const family = !opts.split && fromName ? dirname(path) + '\0' + basename(file).replace(SPLIT_WORD, '$1\0') : undefined;
-      return { path, file, split, family };
-    });
-    const groups: FileJob[][] = [];
-    for (const j of jobs) {
-      const g = j.family ? groups.find((g) => g[0].family === j.family && !g.some((x) => x.split === j.split)) : undefined;
-      if (g) g.push(j);
-      else groups.push([j]);
-    }
+  /** Imports files; one result per dataset (see the grouping rule at the top of this file). Never throws for bad input. */
+  importFiles(paths: string[], opts: ImportOptions = {}, onProgress?: (p: ImportProgress) => void): Promise<ImportResult[]> {
+    const run = this.queue.then(() => this.importAll(paths, opts, onProgress));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async importAll(paths: string[], opts: ImportOptions, onProgress?: (p: ImportProgress) => void): Promise<ImportResult[]> {
+    const groups = groupFiles(paths, opts);
     const results: ImportResult[] = [];
     for (const g of groups) results.push(await this.importGroup(g, opts, onProgress));
     return results;
@@ -132,11 +114,16 @@ export class DatasetService {
     let badRows = 0;
     let current = group[0].file;
     const hashes: { job: FileJob; sha256: string; bytes: number }[] = [];
-    const conn = new Database(this.store.path);
+    // A connection of its own, so that nothing else joins (or is rolled back with) the import's transaction.
+    // An in-memory store cannot be shared between connections: there the store's own connection is used.
+    const shared = this.store.path === ':memory:';
+    const conn = shared ? this.store.db : new Database(this.store.path);
     let began = false;
     try {
-      configure(conn);
-      conn.pragma('cache_size = -32768'); // 32 MiB: fewer page spills while one big transaction grows
+      if (!shared) {
+        configure(conn);
+        conn.pragma('cache_size = -32768'); // 32 MiB: fewer page spills while one big transaction grows
+      }
       for (const job of group) {
         current = job.file;
         const st = await stat(job.path).catch(() => undefined);
@@ -156,7 +143,7 @@ export class DatasetService {
         conn.prepare(`INSERT INTO datasets (name, format, sha256, row_count, splits, columns, suggestion, created_at) VALUES (?, '', '', 0, '{}', '[]', '{}', ?)`).run(name, created)
           .lastInsertRowid,
       );
-      const insert = new BatchInsert(conn);
+      const insert = conn.prepare('INSERT INTO examples (dataset_id, split, idx, data) SELECT ?, ?, ? + key, value FROM json_each(?)');
       const stats = new DatasetStats();
       const splits: Record<string, number> = {};
       let format: DatasetFormat | undefined;
@@ -168,14 +155,6 @@ export class DatasetService {
         if (format && det.format !== format && !(isTabular(format) && isTabular(det.format)))
           throw new ImportError(job.file, `is ${det.format} but the other files of this dataset are ${format}`);
         format ??= det.format;
-        const ctx: ParseContext = {
-          path: job.path,
-          file: job.file,
-          size: bytes,
-          sniff: s,
-          signal: opts.signal,
-          onBytes: (b) => onProgress?.({ file: job.file, bytesRead: b, totalBytes: bytes, rows: stats.rows }),
-        };
         let quoting = true;
         for (;;) {
           conn.exec('SAVEPOINT file');
@@ -184,21 +163,15 @@ export class DatasetService {
           let fileBad = 0;
           let idx = splits[job.split] ?? 0;
           try {
-            for await (const batch of parser(ctx, det, quoting))
-            for (const item of batch) {
-              if (isIssue(item)) {
-                fileBad++;
-                if (fileIssues.length < MAX_ISSUES) fileIssues.push(item.issue);
-                continue;
-              }
-              if (item.warning && fileIssues.length < MAX_ISSUES) fileIssues.push(item.warning);
-              insert.add(datasetId, job.split, idx++, JSON.stringify(item.data));
-              fileStats.add(item.data);
-              if ((idx & 4095) === 0) opts.signal?.throwIfAborted();
+            const parseJob: ParseJob = { path: job.path, file: job.file, size: bytes, sniff: s, det, quoting };
+            for await (const b of parseFile(parseJob, fileStats, opts.signal)) {
+              insert.run(datasetId, job.split, idx, b.json);
+              idx += b.count;
+              fileBad += b.bad;
+              fileIssues.push(...b.issues.slice(0, MAX_ISSUES - fileIssues.length));
+              onProgress?.({ file: job.file, bytesRead: b.bytesRead, totalBytes: bytes, rows: stats.rows + idx - (splits[job.split] ?? 0) });
             }
-            insert.flush();
           } catch (err) {
-            insert.clear();
             if (err instanceof QuoteRetry && quoting) {
               conn.exec('ROLLBACK TO file; RELEASE file');
               quoting = false;
@@ -254,37 +227,8 @@ export class DatasetService {
       const message = `${current}: ${(err as Error)?.message ?? String(err)}`;
       return { ok: false, file: current, error: message, issues: [...issues, { file: current, reason: (err as Error)?.message ?? String(err) }] };
     } finally {
-      conn.close();
+      if (!shared) conn.close();
     }
-  }
-}
-
-/**
- * Inserts examples BATCH rows per statement: the rows' JSON texts travel as one JSON array that SQLite
- * unpacks with json_each (one bound parameter instead of four per row; the fastest path measured).
- */
-class BatchInsert {
-  static readonly BATCH = 1000;
-  private readonly stmt: Database.Statement;
-  private rows: string[] = [];
-  private first = 0;
-  private dataset = 0;
-  private split = '';
-  constructor(conn: Database.Database) {
-    this.stmt = conn.prepare('INSERT INTO examples (dataset_id, split, idx, data) SELECT ?, ?, ? + key, value FROM json_each(?)');
-  }
-  add(dataset: number, split: string, idx: number, data: string): void {
-    if (this.rows.length && (dataset !== this.dataset || split !== this.split || idx !== this.first + this.rows.length)) this.flush();
-    if (!this.rows.length) (this.dataset = dataset), (this.split = split), (this.first = idx);
-    this.rows.push(data);
-    if (this.rows.length === BatchInsert.BATCH) this.flush();
-  }
-  flush(): void {
-    if (this.rows.length) this.stmt.run(this.dataset, this.split, this.first, '[' + this.rows.join(',') + ']');
-    this.rows = [];
-  }
-  clear(): void {
-    this.rows = [];
   }
 }
 
@@ -292,25 +236,6 @@ function isTabular(f: DatasetFormat): boolean {
   return f === 'csv' || f === 'tsv';
 }
 
-function parser(ctx: ParseContext, det: Detected, quoting: boolean): AsyncGenerator<ParseItem[]> {
-  switch (det.format) {
-    case 'csv':
-    case 'tsv':
-      return parseDelimited(ctx, { delimiter: det.delimiter ?? (det.format === 'tsv' ? '\t' : ','), quoting, header: det.header ?? true });
-    case 'json':
-      return parseJsonArray(ctx);
-    case 'jsonl':
-      return parseJsonl(ctx);
-    case 'squad':
-      return parseSquad(ctx);
-    case 'conll':
-      return parseConll(ctx);
-    case 'parquet':
-      return parseParquet(ctx);
-    case 'labeled-lines':
-      return parseLabeledLines(ctx, det.labelStyle ?? 'tab');
-  }
-}
 
 function issueOf(e: ImportError): ImportIssue {
   return { file: e.file, reason: e.reason, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.record !== undefined ? { record: e.record } : {}) };
@@ -322,16 +247,6 @@ export function describeIssue(i: ImportIssue | undefined): string {
     .filter(Boolean)
     .join(', ');
   return `${i.file}${where ? ` ${where}` : ''}: ${i.reason}`;
-}
-
-function datasetName(group: FileJob[]): string {
-  const f = group[0].file;
-  if (group.length > 1 || splitFromName(f)) {
-    const dir = basename(dirname(group[0].path));
-    const stem = f.replace(/\.[^.]*$/, '').replace(SPLIT_WORD, '').replace(/^[-_.\s]+|[-_.\s]+$/g, '');
-    return stem.length >= 3 && !/^\d+$/.test(stem) ? stem : dir;
-  }
-  return f.replace(/\.[^.]*$/, '') || f;
 }
 
 async function hashFile(path: string, signal: AbortSignal | undefined, file: string): Promise<string> {

@@ -93,9 +93,29 @@ const LABEL_NAME = /^(label|labels|class|category|gold_label|quality|sentiment|s
 const SOURCE_NAME = /^(source|src|input|document|article|text|prompt|abstract|dialogue)$/i;
 const TARGET_NAME = /^(target|tgt|summary|tldr|output|response|highlights|headline|completion)$/i;
 
+/** DatasetStats as plain data, for postMessage between threads (Maps survive structured cloning). */
+export interface StatsData {
+  rows: number;
+  cols: Record<string, unknown>[];
+}
+
 export class DatasetStats {
   private cols = new Map<string, ColumnStats>();
   rows = 0;
+
+  toData(): StatsData {
+    return { rows: this.rows, cols: [...this.cols.values()].map((c) => ({ ...c })) };
+  }
+
+  static fromData(d: StatsData): DatasetStats {
+    const s = new DatasetStats();
+    s.rows = d.rows;
+    for (const plain of d.cols) {
+      const c = Object.assign(new ColumnStats(String(plain.name)), plain);
+      s.cols.set(c.name, c);
+    }
+    return s;
+  }
 
   add(row: Record<string, unknown>): void {
     this.rows++;

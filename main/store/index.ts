@@ -26,11 +26,15 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-/** Opens (creating if needed) the database at dbPath: folder created, WAL, foreign keys on, migrations applied. */
+/**
+ * Opens (creating if needed) the database at dbPath: folder created, WAL, foreign keys on, migrations applied.
+ * ':memory:' opens a private in-memory database (for tests); its dataDir is the working directory.
+ */
 export function openStore(dbPath: string): Store {
-  const path = resolve(dbPath);
-  const dataDir = dirname(path);
-  mkdirSync(dataDir, { recursive: true });
+  const memory = dbPath === ':memory:';
+  const path = memory ? dbPath : resolve(dbPath);
+  const dataDir = memory ? process.cwd() : dirname(path);
+  if (!memory) mkdirSync(dataDir, { recursive: true });
   const db = new Database(path);
   try {
     configure(db);

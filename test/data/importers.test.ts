@@ -130,3 +130,33 @@ test('progress is reported up to the full size', async () => {
   assert.ok(seen.length >= 3);
   assert.deepEqual(seen[seen.length - 1], { file: 'progress.csv', bytesRead: body.length, totalBytes: body.length, rows: 100_000 });
 });
+
+test('concurrent imports are serialised, not refused as locked', async () => {
+  const a = join(dir, 'conc-a.csv');
+  const b = join(dir, 'conc-b.csv');
+  writeFileSync(a, 'text,label\n' + 'alpha beta gamma,1\n'.repeat(50_000));
+  writeFileSync(b, 'text,label\n' + 'delta epsilon,0\n'.repeat(50_000));
+  const [[ra], [rb]] = await Promise.all([svc.importFiles([a]), svc.importFiles([b])]);
+  assert.ok(ra.ok && rb.ok, JSON.stringify([ra, rb]).slice(0, 300));
+});
+
+test('a line longer than 64 M characters is refused instead of exhausting memory', async () => {
+  const { readLines } = await import('../../main/data/importers/text');
+  const piece = 'x'.repeat(1 << 20);
+  async function* chunks() {
+    for (let i = 0; i < 70; i++) yield { text: piece, bytesRead: (i + 1) << 20 };
+  }
+  await assert.rejects(async () => {
+    for await (const _ of readLines(chunks(), 'huge.jsonl')) void _;
+  }, { name: 'ImportError', message: 'huge.jsonl:1: line longer than 64 M characters' });
+});
+
+test('lines split across chunks are joined', async () => {
+  const { readLines } = await import('../../main/data/importers/text');
+  async function* chunks() {
+    for (const text of ['ab', 'c\r', '\nd', 'e\nf']) yield { text, bytesRead: 0 };
+  }
+  const got: string[] = [];
+  for await (const b of readLines(chunks())) got.push(...b.lines.map((l, i) => `${b.first + i}:${l}`));
+  assert.deepEqual(got, ['1:abc', '2:de', '3:f']);
+});

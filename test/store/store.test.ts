@@ -76,3 +76,18 @@ test('deleting a dataset cascades to its examples and files', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test(':memory: opens a private in-memory database that the dataset service can import into', async () => {
+  const { DatasetService } = await import('../../main/data/dataset-service');
+  const { writeFileSync } = await import('node:fs');
+  const dir = tempDir();
+  try {
+    const store = openStore(':memory:');
+    writeFileSync(join(dir, 'm.csv'), 'text,label\na,1\nb,0\n');
+    const [r] = await new DatasetService(store).importFiles([join(dir, 'm.csv')]);
+    assert.ok(r.ok && r.dataset.rowCount === 2);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

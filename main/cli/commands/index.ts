@@ -3,6 +3,7 @@ import { importCommand } from './import';
 import { datasetsCommand } from './datasets';
 import { showCommand } from './show';
 import { deleteCommand } from './delete';
+import { replayReferenceCommand } from './replay-reference';
 import { serveCommand } from './serve';
 
 /** Every `chorus` command, one line each. Add a command by creating its file and listing it here. */
@@ -11,5 +12,6 @@ export const COMMANDS: Command[] = [
   datasetsCommand,
   showCommand,
   deleteCommand,
+  replayReferenceCommand,
   serveCommand,
 ];

@@ -31,32 +31,32 @@ export async function* parseConll(ctx: ParseContext): AsyncGenerator<ParseItem[]
     cols = [];
     bad = undefined;
   }
-  for await (const batch of readLines(readText(ctx.path, file, ctx.sniff, ctx.signal))) {
+  for await (const batch of readLines(readText(ctx.path, file, ctx.sniff, ctx.signal), file)) {
     ctx.onBytes(batch.bytesRead);
     for (let li = 0; li < batch.lines.length; li++) {
-    const line = batch.first + li;
-    const s = batch.lines[li].trim();
-    if (s === '' || s.startsWith('-DOCSTART-')) {
-      flush();
-      continue;
-    }
-    const fields = s.split(/\s+/);
-    if (!width) {
-      if (fields.length < 2) {
-        out.push({ issue: { file, line, reason: 'a CoNLL line needs at least 2 columns (token and tag)' } });
+      const line = batch.first + li;
+      const s = batch.lines[li].trim();
+      if (s === '' || s.startsWith('-DOCSTART-')) {
+        flush();
         continue;
       }
-      width = fields.length;
-    }
-    if (!cols.length || !cols[0].length) {
-      cols = Array.from({ length: width }, () => []);
-      start = line;
-    }
-    if (fields.length !== width) {
-      if (!bad) (bad = `expected ${width} columns, found ${fields.length}`), (badLine = line);
-      continue;
-    }
-    for (let i = 0; i < width; i++) cols[i].push(fields[i]);
+      const fields = s.split(/\s+/);
+      if (!width) {
+        if (fields.length < 2) {
+          out.push({ issue: { file, line, reason: 'a CoNLL line needs at least 2 columns (token and tag)' } });
+          continue;
+        }
+        width = fields.length;
+      }
+      if (!cols.length || !cols[0].length) {
+        cols = Array.from({ length: width }, () => []);
+        start = line;
+      }
+      if (fields.length !== width) {
+        if (!bad) (bad = `expected ${width} columns, found ${fields.length}`), (badLine = line);
+        continue;
+      }
+      for (let i = 0; i < width; i++) cols[i].push(fields[i]);
     }
     if (out.length) yield out.splice(0);
   }

@@ -88,66 +88,66 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
   let make: (f: string[]) => Record<string, unknown> = () => ({});
   const r: Row = { fields: [], cur: '', inQuotes: false, startLine: 0 };
   const texts = readText(ctx.path, file, ctx.sniff, ctx.signal);
-  for await (const batch of readLines(texts)) {
+  for await (const batch of readLines(texts, file)) {
     ctx.onBytes(batch.bytesRead);
     const out: ParseItem[] = [];
     for (let li = 0; li < batch.lines.length; li++) {
-    const s = batch.lines[li];
-    const line = batch.first + li;
-    if (!r.inQuotes) {
-      if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) continue;
-      r.startLine = line;
-      r.fields = [];
-      if (!o.quoting || s.indexOf('"') === -1) {
-        r.fields = s.split(o.delimiter);
+      const s = batch.lines[li];
+      const line = batch.first + li;
+      if (!r.inQuotes) {
+        if (s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim() === '')) continue;
+        r.startLine = line;
+        r.fields = [];
+        if (!o.quoting || s.indexOf('"') === -1) {
+          r.fields = s.split(o.delimiter);
+        } else {
+          const res = feedLine(r, s, o.delimiter);
+          if (res === MORE) continue;
+          if (res >= 0) {
+            if (tsv) throw new QuoteRetry(line);
+            out.push({ issue: { file, line, column: r.fields.length, reason: `unexpected character after a closing quote in field ${r.fields.length}` } });
+            r.fields = [];
+            continue;
+          }
+        }
       } else {
         const res = feedLine(r, s, o.delimiter);
+        if (r.cur.length > MAX_QUOTED_CHARS) {
+          if (tsv) throw new QuoteRetry(r.startLine);
+          throw new ImportError(file, 'quoted field never closes (over 16 MB); is a quote missing?', r.startLine);
+        }
         if (res === MORE) continue;
         if (res >= 0) {
-          if (tsv) throw new QuoteRetry(line);
+          if (tsv) throw new QuoteRetry(r.startLine);
           out.push({ issue: { file, line, column: r.fields.length, reason: `unexpected character after a closing quote in field ${r.fields.length}` } });
           r.fields = [];
           continue;
         }
       }
-    } else {
-      const res = feedLine(r, s, o.delimiter);
-      if (r.cur.length > MAX_QUOTED_CHARS) {
-        if (tsv) throw new QuoteRetry(r.startLine);
-        throw new ImportError(file, 'quoted field never closes (over 16 MB); is a quote missing?', r.startLine);
-      }
-      if (res === MORE) continue;
-      if (res >= 0) {
-        if (tsv) throw new QuoteRetry(r.startLine);
-        out.push({ issue: { file, line, column: r.fields.length, reason: `unexpected character after a closing quote in field ${r.fields.length}` } });
-        r.fields = [];
-        continue;
-      }
-    }
-    const fields = r.fields;
-    const at = r.startLine;
-    if (fields.length > MAX_COLUMNS) throw new ImportError(file, `too many columns (${fields.length}; the limit is ${MAX_COLUMNS})`, at);
-    if (!columns) {
-      if (o.header) {
-        columns = headerNames(file, fields, at);
+      const fields = r.fields;
+      const at = r.startLine;
+      if (fields.length > MAX_COLUMNS) throw new ImportError(file, `too many columns (${fields.length}; the limit is ${MAX_COLUMNS})`, at);
+      if (!columns) {
+        if (o.header) {
+          columns = headerNames(file, fields, at);
+          make = rowMaker(columns);
+          continue;
+        }
+        columns = fields.map((_, i) => `column_${i + 1}`);
         make = rowMaker(columns);
-        continue;
       }
-      columns = fields.map((_, i) => `column_${i + 1}`);
-      make = rowMaker(columns);
-    }
-    if (fields.length !== columns.length) {
-      if (tsv && o.quoting && at !== line) throw new QuoteRetry(at);
-      if (!o.header && fields.length > columns.length) {
-        // Headerless files may carry extra trailing fields on some rows (STS-B); they become new columns.
-        for (let i = columns.length; i < fields.length; i++) columns.push(`column_${i + 1}`);
-        make = rowMaker(columns);
-      } else {
-        out.push({ issue: { file, line: at, reason: `expected ${columns.length} fields, found ${fields.length}` } });
-        continue;
+      if (fields.length !== columns.length) {
+        if (tsv && o.quoting && at !== line) throw new QuoteRetry(at);
+        if (!o.header && fields.length > columns.length) {
+          // Headerless files may carry extra trailing fields on some rows (STS-B); they become new columns.
+          for (let i = columns.length; i < fields.length; i++) columns.push(`column_${i + 1}`);
+          make = rowMaker(columns);
+        } else {
+          out.push({ issue: { file, line: at, reason: `expected ${columns.length} fields, found ${fields.length}` } });
+          continue;
+        }
       }
-    }
-    out.push({ data: make(fields), line: at });
+      out.push({ data: make(fields), line: at });
     }
     if (out.length) yield out;
   }
@@ -159,10 +159,10 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
 
 /**
  * A function building a row object from its fields: one object literal with the header's keys, so every
- * row shares one shape (much faster than adding keys one by one). Computed keys keep `__proto__` an own property.
+ * row shares one shape (much faster than adding keys one by one). A computed key keeps `__proto__` an own property.
  */
 function rowMaker(columns: string[]): (f: string[]) => Record<string, unknown> {
-  const body = columns.map((c, i) => (c === "__proto__" ? `["__proto__"]: f[${i}]` : `${JSON.stringify(c)}: f[${i}]`)).join(', ');
+  const body = columns.map((c, i) => (c === '__proto__' ? `["__proto__"]: f[${i}]` : `${JSON.stringify(c)}: f[${i}]`)).join(', ');
   return new Function('f', `return { ${body} };`) as (f: string[]) => Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 // JSON arrays (streamed element by element), JSON Lines, and SQuAD JSON (streamed article by article).
 import { ImportError } from '../errors';
-import { readLines, readText } from './text';
+import { MAX_LINE_CHARS, readLines, readText } from './text';
 import type { ParseContext, ParseItem } from './types';
 
 interface Element {
@@ -18,7 +18,7 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
   const target = path === undefined ? 1 : 2; // depth inside the target array
   let depth = 0, inString = false, escape = false, line = 1, record = 0;
   let seenTop = false, inTarget = false, found = false;
-  let capturing = false, parts: string[] = [], capStart = 0, capLine = 0;
+  let capturing = false, parts: string[] = [], capStart = 0, capLine = 0, capLen = 0;
   let key = '', keyBuf: string[] | null = null, lastKey = '';
   let lastBytes = 0;
   for await (const { text, bytesRead } of readText(ctx.path, file, ctx.sniff, ctx.signal)) {
@@ -47,6 +47,7 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
         capturing = true;
         capStart = i;
         capLine = line;
+        capLen = 0;
         parts = [];
       }
       if (c === 34) {
@@ -79,6 +80,8 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
     if (capturing) {
       parts.push(text.slice(capStart));
       capStart = 0;
+      if ((capLen += text.length) > MAX_LINE_CHARS)
+        throw new ImportError(file, `record ${record + 1} is longer than ${MAX_LINE_CHARS >> 20} M characters`, capLine);
     }
     if (out.length) yield out;
   }
@@ -108,7 +111,7 @@ export async function* parseJsonArray(ctx: ParseContext): AsyncGenerator<ParseIt
 }
 
 export async function* parseJsonl(ctx: ParseContext): AsyncGenerator<ParseItem[]> {
-  for await (const batch of readLines(readText(ctx.path, ctx.file, ctx.sniff, ctx.signal))) {
+  for await (const batch of readLines(readText(ctx.path, ctx.file, ctx.sniff, ctx.signal), ctx.file)) {
     ctx.onBytes(batch.bytesRead);
     const out: ParseItem[] = [];
     batch.lines.forEach((text, i) => {
@@ -125,53 +128,53 @@ export async function* parseSquad(ctx: ParseContext): AsyncGenerator<ParseItem[]
   for await (const batch of jsonElements(ctx, 'data')) {
     const out: ParseItem[] = [];
     for (const e of batch) {
-    let article: { title?: unknown; paragraphs?: unknown };
-    try {
-      article = JSON.parse(e.text);
-    } catch (err) {
-      out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record}: invalid JSON (${(err as Error).message})` } });
-      continue;
-    }
-    if (!article || !Array.isArray(article.paragraphs)) {
-      out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record} has no "paragraphs" array` } });
-      continue;
-    }
-    const title = typeof article.title === 'string' ? article.title : '';
-    for (const p of article.paragraphs as { context?: unknown; qas?: unknown }[]) {
-      const context = p?.context;
-      const qas = Array.isArray(p?.qas) ? (p.qas as Record<string, unknown>[]) : [];
-      for (const qa of qas) {
-        q++;
-        const where = { file, line: e.line, record: q };
-        const id = String(qa?.id ?? q);
-        if (typeof context !== 'string') {
-          out.push({ issue: { ...where, reason: `question ${id}: its paragraph has no "context" string` } });
-          continue;
-        }
-        if (typeof qa?.question !== 'string') {
-          out.push({ issue: { ...where, reason: `question ${id}: no "question" string` } });
-          continue;
-        }
-        const answers = Array.isArray(qa.answers) ? (qa.answers as { text?: unknown; answer_start?: unknown }[]) : [];
-        const bad = answers.map((a) => checkAnswer(a, context)).find((r) => r !== undefined);
-        if (bad) {
-          out.push({ issue: { ...where, reason: `question ${id}: ${bad}` } });
-          continue;
-        }
-        out.push({
-          data: {
-            id,
-            title,
-            question: qa.question,
-            context,
-            answers: answers.map((a) => ({ text: a.text, answer_start: a.answer_start })),
-            ...(qa.is_impossible !== undefined ? { is_impossible: Boolean(qa.is_impossible) } : {}),
-          },
-          line: e.line,
-          record: q,
-        });
+      let article: { title?: unknown; paragraphs?: unknown };
+      try {
+        article = JSON.parse(e.text);
+      } catch (err) {
+        out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record}: invalid JSON (${(err as Error).message})` } });
+        continue;
       }
-    }
+      if (!article || !Array.isArray(article.paragraphs)) {
+        out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record} has no "paragraphs" array` } });
+        continue;
+      }
+      const title = typeof article.title === 'string' ? article.title : '';
+      for (const p of article.paragraphs as { context?: unknown; qas?: unknown }[]) {
+        const context = p?.context;
+        const qas = Array.isArray(p?.qas) ? (p.qas as Record<string, unknown>[]) : [];
+        for (const qa of qas) {
+          q++;
+          const where = { file, line: e.line, record: q };
+          const id = String(qa?.id ?? q);
+          if (typeof context !== 'string') {
+            out.push({ issue: { ...where, reason: `question ${id}: its paragraph has no "context" string` } });
+            continue;
+          }
+          if (typeof qa?.question !== 'string') {
+            out.push({ issue: { ...where, reason: `question ${id}: no "question" string` } });
+            continue;
+          }
+          const answers = Array.isArray(qa.answers) ? (qa.answers as { text?: unknown; answer_start?: unknown }[]) : [];
+          const bad = answers.map((a) => checkAnswer(a, context)).find((r) => r !== undefined);
+          if (bad) {
+            out.push({ issue: { ...where, reason: `question ${id}: ${bad}` } });
+            continue;
+          }
+          out.push({
+            data: {
+              id,
+              title,
+              question: qa.question,
+              context,
+              answers: answers.map((a) => ({ text: a.text, answer_start: a.answer_start })),
+              ...(qa.is_impossible !== undefined ? { is_impossible: Boolean(qa.is_impossible) } : {}),
+            },
+            line: e.line,
+            record: q,
+          });
+        }
+      }
     }
     if (out.length) yield out;
   }

@@ -28,20 +28,20 @@ export function splitLabeled(s: string, style: LabelStyle): { label: string; tex
 }
 
 export async function* parseLabeledLines(ctx: ParseContext, style: LabelStyle): AsyncGenerator<ParseItem[]> {
-  for await (const batch of readLines(readText(ctx.path, ctx.file, ctx.sniff, ctx.signal))) {
+  for await (const batch of readLines(readText(ctx.path, ctx.file, ctx.sniff, ctx.signal), ctx.file)) {
     ctx.onBytes(batch.bytesRead);
     const out: ParseItem[] = [];
     for (let li = 0; li < batch.lines.length; li++) {
-    const text = batch.lines[li];
-    const line = batch.first + li;
-    if (text.trim() === '') continue;
-    const row = splitLabeled(text, style);
-    if (!row) {
-      const what = style === 'tab' ? 'a tab' : style === 'fasttext' ? 'a __label__ prefix' : 'a space';
-      out.push({ issue: { file: ctx.file, line, reason: `no label: the line has no ${what} after the label` } });
-      continue;
-    }
-    out.push({ data: row, line });
+      const text = batch.lines[li];
+      const line = batch.first + li;
+      if (text.trim() === '') continue;
+      const row = splitLabeled(text, style);
+      if (!row) {
+        const what = style === 'tab' ? 'a tab' : style === 'fasttext' ? 'a __label__ prefix' : 'a space';
+        out.push({ issue: { file: ctx.file, line, reason: `no label: the line has no ${what} after the label` } });
+        continue;
+      }
+      out.push({ data: row, line });
     }
     if (out.length) yield out;
   }

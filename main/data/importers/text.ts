@@ -179,16 +179,29 @@ export interface LineBatch {
   bytesRead: number;
 }
 
+/** The longest line (or JSON element) an importer accepts; longer ones would only exhaust memory. */
+export const MAX_LINE_CHARS = 64 << 20;
+
 /** Splits decoded text into lines (LF or CRLF), one batch per chunk, keeping line numbers. The last line may lack a newline. */
-export async function* readLines(chunks: AsyncIterable<TextChunk>): AsyncGenerator<LineBatch> {
-  let rest = '';
+export async function* readLines(chunks: AsyncIterable<TextChunk>, file = ''): AsyncGenerator<LineBatch> {
+  let rest: string[] = [];
+  let restLen = 0;
   let next = 1;
   let bytesRead = 0;
   for await (const c of chunks) {
     bytesRead = c.bytesRead;
-    const text = rest ? rest + c.text : c.text;
+    if (c.text.indexOf('\n') === -1) {
+      // No line ends here: keep the pieces (joining them on every chunk would be quadratic).
+      rest.push(c.text);
+      restLen += c.text.length;
+      if (restLen > MAX_LINE_CHARS) throw new ImportError(file, `line longer than ${MAX_LINE_CHARS >> 20} M characters`, next);
+      continue;
+    }
+    const text = rest.length ? rest.join('') + c.text : c.text;
     const lines = text.split('\n');
-    rest = lines.pop()!;
+    const last = lines.pop()!;
+    rest = last ? [last] : [];
+    restLen = last.length;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
       if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
@@ -196,5 +209,6 @@ export async function* readLines(chunks: AsyncIterable<TextChunk>): AsyncGenerat
     if (lines.length) yield { lines, first: next, bytesRead };
     next += lines.length;
   }
-  if (rest) yield { lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest], first: next, bytesRead };
+  const tail = rest.join('');
+  if (tail) yield { lines: [tail.endsWith('\r') ? tail.slice(0, -1) : tail], first: next, bytesRead };
 }

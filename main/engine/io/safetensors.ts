@@ -9,7 +9,7 @@ export type StTensors = Map<string, StTensor>;
 const BYTES: Record<StDType, number> = { F32: 4, F64: 8, I64: 8, I32: 4 };
 
 function view(dtype: StDType, bytes: Uint8Array): StData {
-  const copy = bytes.slice(); // aligned copy
+  const copy = new Uint8Array(bytes); // aligned copy (Buffer.slice would share memory)
   switch (dtype) {
     case 'F32': return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
     case 'F64': return new Float64Array(copy.buffer, 0, copy.byteLength / 8);

@@ -117,3 +117,8 @@ export function modelParamShapes(c: BertConfig, heads: HeadSpec[]): [string, num
 export function isNoDecay(name: string): boolean {
   return name.endsWith('.bias') || name.includes('LayerNorm.weight');
 }
+
+/** Embedding rows that never receive gradient (nn.Embedding(padding_idx=pad_token_id) in HF BERT). */
+export function frozenRows(c: BertConfig): { name: string; row: number }[] {
+  return [{ name: 'embeddings.word_embeddings.weight', row: c.padTokenId }];
+}

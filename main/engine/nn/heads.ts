@@ -17,7 +17,7 @@ export const LABEL_TENSORS: Record<HeadKind, { name: string; dtype: 'int64' | 'f
 /** Named outputs of a head: logits [B,C] / [B,S,C], predictions [B], start_logits / end_logits [B,S]. */
 export type HeadOutputs = Record<string, Value>;
 
-export function headOutputs(k: Ctx, h: HeadSpec, enc: EncoderOut, seq: number): HeadOutputs {
+export function headOutputs(k: Ctx, h: HeadSpec, enc: EncoderOut): HeadOutputs {
   const { g } = k;
   const p = `heads.${h.name}`;
   switch (h.kind) {
@@ -34,7 +34,6 @@ export function headOutputs(k: Ctx, h: HeadSpec, enc: EncoderOut, seq: number): 
     case 'masked_lm': { // cls.predictions: dense + gelu + LayerNorm, then decoder tied to the word embeddings + bias
       const t = layerNorm(k, g.gelu(linear(k, enc.hidden, `${p}.transform.dense`)), `${p}.transform.LayerNorm`);
       const wordT = g.transpose(k.p('embeddings.word_embeddings.weight'), { perm: [1, 0] }); // [H, V]
-      void seq;
       return { logits: g.add(g.matMul(t, wordT), k.p(`${p}.bias`)) }; // [B, S, V]
     }
   }

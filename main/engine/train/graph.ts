@@ -1,7 +1,7 @@
 // Multi-task graphs over a flat parameter buffer: the train step (forward, backward, clip, AdamW) and eval.
 import { Graph, type Value } from '../graph';
 import { gradients } from '../autodiff';
-import { bertEncoder, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type HeadSpec } from '../nn';
+import { bertEncoder, frozenRows, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type HeadSpec } from '../nn';
 import { adamwStep, clipFactor, FlatLayout, globalNorm, type AdamWConfig } from '../optim';
 
 export interface TaskHead extends HeadSpec {
@@ -39,7 +39,7 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
     const labels: Record<string, Value> = {};
     for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.perToken ? [B, m.seq] : [B]);
     const enc = bertEncoder(ctx, ids, mask, tt, B, m.seq);
-    const outputs = headOutputs(ctx, h, enc, m.seq);
+    const outputs = headOutputs(ctx, h, enc);
     const loss = headLoss(ctx, h, outputs, labels, m.seq);
     const pooledKind = h.kind === 'sequence_classification' || h.kind === 'regression';
     perHead.push({ head: h, outputs, hidden: enc.hidden, pooled: wantPooled && pooledKind ? enc.pooled() : null, loss });
@@ -72,6 +72,14 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
 
   const viewList = layout.entries.map((e) => f.views.get(e.name)!);
   const grads = gradients(f.loss, viewList).map((d, i) => d ?? g.constant(new Float32Array(layout.entries[i]!.size), 'float32', layout.entries[i]!.shape)); // unused params: exact zeros
+  for (const { name, row } of frozenRows(m.config)) { // padding_idx rows get no gradient
+    const i = layout.entries.findIndex((e) => e.name === name);
+    const rows = layout.entries[i]!.shape[0]!;
+    if (row < 0 || row >= rows) continue;
+    const keep = new Float32Array(rows).fill(1);
+    keep[row] = 0;
+    grads[i] = g.mul(grads[i]!, g.constant(keep, 'float32', [rows, 1]));
+  }
   const flatGrad = g.concat(grads.map((d) => g.reshape(d, [-1])), { axis: 0 }); // [N]
   const norm = globalNorm(g, grads);
   const clipped = o.clipGradNorm && o.clipGradNorm > 0 ? g.mul(flatGrad, clipFactor(g, norm, o.clipGradNorm)) : flatGrad;

@@ -1,0 +1,3 @@
+export * from './fixture';
+export * from './replay';
+export * from './compare';

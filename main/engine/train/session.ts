@@ -1,0 +1,116 @@
+// A training session over pre-allocated flat buffers: params/m/v are swapped between steps, never reallocated.
+import * as ort from 'onnxruntime-node';
+import { GraphSession, type ExecutionProviderName } from '../runtime';
+import type { FlatLayout } from '../optim';
+import { batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TrainGraphOptions } from './graph';
+
+/** One head's batch: tensors keyed by their name without the head prefix (input_ids, labels, ...). */
+export type HeadBatch = Record<string, ort.Tensor>;
+
+export interface TrainSessionOptions extends TrainGraphOptions {
+  threads?: number;
+  executionProvider?: ExecutionProviderName;
+  optimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+export interface StepResult { loss: number; taskLosses: number[]; gradNorm: number; grads?: Float32Array }
+
+export class TrainSession {
+  /** Current parameters / optimizer state; the arrays are swapped with their spares after every step. */
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  private spare: { params: Float32Array; m: Float32Array; v: Float32Array };
+  private readonly lossBuf: Float32Array;
+  private readonly normBuf = new Float32Array(1);
+  private readonly tlBuf: Float32Array;
+  step = 0;
+
+  private constructor(
+    readonly spec: ModelSpec,
+    readonly layout: FlatLayout,
+    private readonly train: GraphSession,
+    private readonly evalSession: GraphSession,
+    initial: Float32Array,
+  ) {
+    const N = layout.size;
+    if (initial.length !== N) throw new Error(`TrainSession: initial parameters have ${initial.length} values, the model needs ${N}`);
+    this.params = Float32Array.from(initial);
+    this.m = new Float32Array(N);
+    this.v = new Float32Array(N);
+    this.spare = { params: new Float32Array(N), m: new Float32Array(N), v: new Float32Array(N) };
+    this.lossBuf = new Float32Array(1);
+    this.tlBuf = new Float32Array(spec.heads.length);
+  }
+
+  static async create(spec: ModelSpec, initial: Float32Array, o: TrainSessionOptions): Promise<TrainSession> {
+    const so = { threads: o.threads, executionProvider: o.executionProvider ?? 'cpu', optimizationLevel: o.optimizationLevel ?? 'all' } as const;
+    const { graph, layout } = buildTrainGraph(spec, { ...o, debugGrads: true });
+    const train = await GraphSession.create(graph, so);
+    const ev = await GraphSession.create(buildEvalGraph(spec).graph, so);
+    return new TrainSession(spec, layout, train, ev, initial);
+  }
+
+  private batchFeeds(batches: HeadBatch[]): Record<string, ort.Tensor> {
+    const feeds: Record<string, ort.Tensor> = {};
+    this.spec.heads.forEach((h, i) => {
+      const b = batches[i];
+      if (!b) throw new Error(`no batch for head '${h.name}'`);
+      for (const full of batchInputNames(h)) {
+        const short = full.slice(h.name.length + 1);
+        const t = b[short];
+        if (!t) throw new Error(`batch for head '${h.name}' has no tensor '${short}'`);
+        feeds[full] = t;
+      }
+    });
+    return feeds;
+  }
+
+  /** One optimizer step. batches are in head order; weights are the per-head loss weights. */
+  async trainStep(batches: HeadBatch[], weights: number[], lr: number, o: { wantGrads?: boolean } = {}): Promise<StepResult> {
+    const N = this.layout.size;
+    this.step += 1;
+    const feeds = {
+      ...this.batchFeeds(batches),
+      params: new ort.Tensor('float32', this.params, [N]),
+      m: new ort.Tensor('float32', this.m, [N]),
+      v: new ort.Tensor('float32', this.v, [N]),
+      lr: new ort.Tensor('float32', Float32Array.of(lr), []),
+      step: new ort.Tensor('float32', Float32Array.of(this.step), []),
+      task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
+    };
+    const s = this.spare;
+    const fetches: Record<string, ort.Tensor | null> = {
+      params_out: new ort.Tensor('float32', s.params, [N]),
+      m_out: new ort.Tensor('float32', s.m, [N]),
+      v_out: new ort.Tensor('float32', s.v, [N]),
+      loss: new ort.Tensor('float32', this.lossBuf, []),
+      grad_norm: new ort.Tensor('float32', this.normBuf, []),
+      task_losses: new ort.Tensor('float32', this.tlBuf, [this.tlBuf.length]),
+    };
+    if (o.wantGrads) fetches.grads = null;
+    const out = await this.train.run(feeds, fetches);
+    // swap current and spare buffers
+    this.spare = { params: this.params, m: this.m, v: this.v };
+    this.params = s.params;
+    this.m = s.m;
+    this.v = s.v;
+    const res: StepResult = { loss: this.lossBuf[0]!, taskLosses: Array.from(this.tlBuf), gradNorm: this.normBuf[0]! };
+    if (o.wantGrads) res.grads = Float32Array.from(out.grads!.data as Float32Array);
+    return res;
+  }
+
+  /** Forward pass on the current parameters; returns every eval output by name. */
+  async evaluate(batches: HeadBatch[], weights: number[]): Promise<Record<string, ort.Tensor>> {
+    return this.evalSession.run({
+      ...this.batchFeeds(batches),
+      params: new ort.Tensor('float32', this.params, [this.layout.size]),
+      task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.train.release();
+    await this.evalSession.release();
+  }
+}

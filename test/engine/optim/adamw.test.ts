@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../../../main/engine/graph';
+import { GraphSession } from '../../../main/engine/runtime';
+import { adamwStep, clipFactor, FlatLayout, globalNorm } from '../../../main/engine/optim';
+import { isNoDecay } from '../../../main/engine/nn';
+
+const f32 = (x: number[]) => new ort.Tensor('float32', Float32Array.from(x), [x.length]);
+
+test('AdamW step matches the torch 1.13 formula by hand (decay mask, eps placement, bias correction)', async () => {
+  const layout = new FlatLayout([['dense.weight', [2]], ['dense.bias', [1]], ['LayerNorm.weight', [1]]]);
+  const mask = layout.mask((n) => !isNoDecay(n));
+  assert.deepEqual(Array.from(mask), [1, 1, 0, 0]);
+  const cfg = { betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0.1, clipGradNorm: null };
+  const g = new Graph();
+  const [p, m, v, grad] = ['p', 'm', 'v', 'g'].map((n) => g.input(n, 'float32', [4]));
+  const lr = g.input('lr', 'float32', []), step = g.input('step', 'float32', []);
+  const out = adamwStep(g, { params: p!, m: m!, v: v! }, grad!, lr, step, mask, cfg);
+  g.output(out.params, 'p_out'); g.output(out.m, 'm_out'); g.output(out.v, 'v_out');
+  const s = await GraphSession.create(g, { threads: 1 });
+  const P = [0.5, -1, 2, 1], M = [0.01, -0.02, 0, 0.3], V = [1e-4, 4e-4, 0, 1e-6], G = [0.1, -0.2, 1e-9, -3], LR = 0.01, T = 3;
+  const r = await s.run({ p: f32(P), m: f32(M), v: f32(V), g: f32(G), lr: new ort.Tensor('float32', Float32Array.of(LR), []), step: new ort.Tensor('float32', Float32Array.of(T), []) });
+  for (let i = 0; i < 4; i++) {
+    const wd = mask[i] ? 0.1 : 0;
+    const m1 = 0.9 * M[i]! + 0.1 * G[i]!;
+    const v1 = 0.999 * V[i]! + 0.001 * G[i]! * G[i]!;
+    const p1 = P[i]! * (1 - LR * wd) - (LR / (1 - 0.9 ** T)) * m1 / (Math.sqrt(v1) / Math.sqrt(1 - 0.999 ** T) + 1e-8);
+    assert.ok(Math.abs((r.m_out!.data as Float32Array)[i]! - m1) < 1e-7 * Math.max(1, Math.abs(m1)), `m[${i}]`);
+    assert.ok(Math.abs((r.v_out!.data as Float32Array)[i]! - v1) < 1e-7 * Math.max(1e-3, Math.abs(v1)), `v[${i}]`);
+    assert.ok(Math.abs((r.p_out!.data as Float32Array)[i]! - p1) < 2e-7, `p[${i}]: got ${(r.p_out!.data as Float32Array)[i]}, want ${p1}`);
+  }
+});
+
+test('global-norm clipping: norm over every gradient, factor min(1, clip / (norm + 1e-6))', async () => {
+  const g = new Graph();
+  const a = g.input('a', 'float32', [2]), b = g.input('b', 'float32', [1]);
+  const norm = globalNorm(g, [a, b]);
+  g.output(norm, 'norm');
+  g.output(clipFactor(g, norm, 1.0), 'factor');
+  const s = await GraphSession.create(g, { threads: 1 });
+  const big = await s.run({ a: f32([3, 0]), b: f32([4]) });
+  assert.ok(Math.abs((big.norm!.data as Float32Array)[0]! - 5) < 1e-6);
+  assert.ok(Math.abs((big.factor!.data as Float32Array)[0]! - 1 / (5 + 1e-6)) < 1e-8);
+  const small = await s.run({ a: f32([0.3, 0]), b: f32([0.4]) });
+  assert.equal((small.factor!.data as Float32Array)[0], 1);
+});
