@@ -3,11 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Fixture, compareReplay, replayFixture, summarize, toExpectedJson, type Category } from '../../../main/engine/reference';
 
-const REF = '../shared/reference';
+// The two shipped fixtures, plus three made with make_mtl.py from the specs in test/fixtures/reference
+// (other sizes, seeds, head mixes, weights not summing to 1, a fixture without a pooled head, no clipping).
+const FIXTURES = [
+  '../shared/reference/tiny-mtl',
+  '../shared/reference/tiny-mtl4',
+  'test/fixtures/reference/mix3',
+  'test/fixtures/reference/nopooler',
+  'test/fixtures/reference/five',
+];
 
-for (const name of ['tiny-mtl', 'tiny-mtl4']) {
+for (const dir of FIXTURES) {
+  const name = dir.split('/').pop()!;
   test(`${name}: replay matches PyTorch within FORMAT.md tolerances`, async () => {
-    const fx = new Fixture(`${REF}/${name}`);
+    const fx = new Fixture(dir);
     const r = await replayFixture(fx, { threads: 1 });
     const rows = compareReplay(fx, r, { grads: fx.readOptional('grads_step1.safetensors'), final: fx.readOptional('final.safetensors') });
     const failures = rows.filter((x) => !x.ok).map((x) => `${x.label}: ${x.diff.toExponential(2)} > ${x.tolerance.toExponential(2)}`);
