@@ -1,6 +1,6 @@
 // Imports files into datasets, lists, previews and deletes them.
 //
-// Grouping: files given together in one importFiles call whose names differ only by a split word
+// Grouping (grouping.ts): files given together in one importFiles call whose names differ only by a split word
 // (train/dev/validation/valid/val/test/trial, e.g. sst2/train.tsv + sst2/dev.tsv, sts-train.csv + sts-dev.csv)
 // and that sit in the same folder become ONE dataset with those splits, and give ONE ImportResult.
 // Every other file becomes its own dataset. A file's split comes from ImportOptions.split, else from its
@@ -16,17 +16,11 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { configure, type Store } from '../store/index';
 import { ImportAbortedError, ImportError, NotFoundError } from './errors';
-import { detect, type Detected } from './importers/detect';
-import { parseDelimited, QuoteRetry } from './importers/delimited';
-import { parseConll } from './importers/conll';
-import { parseJsonArray, parseJsonl, parseSquad } from './importers/json';
-import { parseLabeledLines } from './importers/labeled-lines';
-import { parseParquet } from './importers/parquet';
+import { detect } from './importers/detect';
+import { QuoteRetry } from './importers/delimited';
 import { sniff } from './importers/text';
-import { isIssue, type ParseContext, type ParseItem } from './importers/types';
 import { DatasetStats } from './stats';
-import { parseFile } from './parse-runner';
-import { MAX_ISSUES, type ParseJob } from './prepare';
+import { MAX_ISSUES, prepareBatches, type ParseJob } from './prepare';
 import { datasetName, groupFiles, type FileJob } from './grouping';
 import type { DatasetFormat, DatasetSummary, ImportIssue, ImportOptions, ImportProgress, ImportResult, PreviewPage } from './types';
 
@@ -164,7 +158,7 @@ export class DatasetService {
           let idx = splits[job.split] ?? 0;
           try {
             const parseJob: ParseJob = { path: job.path, file: job.file, size: bytes, sniff: s, det, quoting };
-            for await (const b of parseFile(parseJob, fileStats, opts.signal)) {
+            for await (const b of prepareBatches(parseJob, fileStats, opts.signal)) {
               insert.run(datasetId, job.split, idx, b.json);
               idx += b.count;
               fileBad += b.bad;
@@ -235,7 +229,6 @@ export class DatasetService {
 function isTabular(f: DatasetFormat): boolean {
   return f === 'csv' || f === 'tsv';
 }
-
 
 function issueOf(e: ImportError): ImportIssue {
   return { file: e.file, reason: e.reason, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.record !== undefined ? { record: e.record } : {}) };

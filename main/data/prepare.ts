@@ -1,5 +1,6 @@
 // One file's rows made ready for insertion: parsed, counted into column statistics, and serialised as
-// one JSON array per batch (what BatchInsert hands to SQLite). Runs in the import worker or, as a fallback, inline.
+// one JSON array per batch, which SQLite unpacks with json_each (one bound parameter per batch instead of four per row:
+// the fastest insert path measured).
 import { parseConll } from './importers/conll';
 import { parseDelimited } from './importers/delimited';
 import type { Detected } from './importers/detect';
