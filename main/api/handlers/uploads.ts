@@ -1,8 +1,9 @@
 // datasets.upload*: a browser streams a dropped File in base64 chunks to a temp file under
 // <dataDir>/uploads, then imports it under its original name; the temp file is always removed.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, openSync, writeSync, closeSync, rmSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { groupFiles } from '../../data/grouping';
 import type { Handlers } from './types';
 import type { CallContext } from './context';
 
@@ -65,12 +66,32 @@ export const uploadHandlers: Pick<Handlers, UploadCalls> = {
   },
   'datasets.uploadFinish': async ({ uploadIds, acceptBadRows }, ctx) => {
     const list = uploadIds.map((id) => take(id, 'uploadIds'));
+    let cleanup = () => {};
     try {
       for (const u of list) {
         closeSync(u.fd);
         u.fd = -1;
         if (u.received !== u.size) throw new Error(`uploadIds: '${u.name}' received ${u.received} of ${u.size} bytes`);
       }
+      // A browser gives no folder, and the importer names a dataset after its folder when the file name is
+      // only a split word and a number (train_5500.label). So each would-be dataset (the service's own
+      // grouping) goes into a folder of its own named after its first file.
+      const batchDir = join(ctx.store.dataDir, 'uploads', randomBytes(6).toString('hex'));
+      cleanup = () => rmSync(batchDir, { recursive: true, force: true });
+      const groups = groupFiles(
+        list.map((u) => u.path),
+        { displayNames: list.map((u) => u.name) },
+      );
+      groups.forEach((g, i) => {
+        const dir = join(batchDir, String(i), safeName(g[0].file.replace(/\.[^.]*$/, '')));
+        mkdirSync(dir, { recursive: true });
+        for (const job of g) {
+          const u = list.find((x) => resolve(x.path) === job.path)!;
+          const moved = join(dir, `${randomBytes(4).toString('hex')}-${safeName(u.name)}`);
+          renameSync(u.path, moved);
+          u.path = moved;
+        }
+      });
       return await ctx.datasets.importFiles(
         list.map((u) => u.path),
         { acceptBadRows, displayNames: list.map((u) => u.name) },
@@ -82,6 +103,7 @@ export const uploadHandlers: Pick<Handlers, UploadCalls> = {
         if (u) discard(u);
         uploads.delete(id);
       }
+      cleanup();
     }
   },
   'datasets.uploadCancel': ({ uploadIds }) => {

@@ -82,7 +82,7 @@ export const useImportsStore = defineStore('imports', () => {
             badRows: r.badRows,
             issues: r.issues,
             canAcceptBadRows: false,
-            message: r.badRows ? `imported; ${r.badRows} bad rows skipped` : 'imported',
+            message: r.badRows ? `imported; ${r.badRows} bad row${r.badRows === 1 ? '' : 's'} skipped` : 'imported',
           });
         }
       } else {
