@@ -11,8 +11,7 @@
 // wait (busy_timeout); readers are not blocked (WAL).
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { configure, type Store } from '../store/index';
 import { ImportAbortedError, ImportError, NotFoundError } from './errors';
@@ -20,7 +19,7 @@ import { detect } from './importers/detect';
 import { QuoteRetry } from './importers/delimited';
 import { sniff } from './importers/text';
 import { DatasetStats } from './stats';
-import { MAX_ISSUES, prepareBatches, type ParseJob } from './prepare';
+import { MAX_ISSUES, prepareBatches, type Layout, type ParseJob } from './prepare';
 import { datasetName, groupFiles, type FileJob } from './grouping';
 import type { DatasetFormat, DatasetSummary, ImportIssue, ImportOptions, ImportProgress, ImportResult, PreviewPage } from './types';
 
@@ -79,7 +78,8 @@ export class DatasetService {
     const rows = this.store.db
       .prepare('SELECT data FROM examples WHERE dataset_id = ? AND split = ? AND idx >= ? ORDER BY idx LIMIT ?')
       .all(id, split, off, lim) as { data: string }[];
-    return { datasetId: id, split, offset: off, total: d.splits[split], columns: d.columns.map((c) => c.name), rows: rows.map((r) => JSON.parse(r.data)) };
+    const columns = d.columns.map((c) => c.name);
+    return { datasetId: id, split, offset: off, total: d.splits[split], columns, rows: rows.map((r) => rowObject(JSON.parse(r.data), columns)) };
   }
 
   delete(id: number): void {
@@ -141,6 +141,7 @@ export class DatasetService {
       const stats = new DatasetStats();
       const splits: Record<string, number> = {};
       let format: DatasetFormat | undefined;
+      const layout: Layout = { columns: [], compact: true };
       for (const { job, bytes } of hashes) {
         current = job.file;
         const s = await sniff(job.path, job.file, bytes);
@@ -150,6 +151,7 @@ export class DatasetService {
           throw new ImportError(job.file, `is ${det.format} but the other files of this dataset are ${format}`);
         format ??= det.format;
         let quoting = true;
+        const layoutBefore = { n: layout.columns.length, compact: layout.compact };
         for (;;) {
           conn.exec('SAVEPOINT file');
           const fileStats = new DatasetStats();
@@ -157,7 +159,7 @@ export class DatasetService {
           let fileBad = 0;
           let idx = splits[job.split] ?? 0;
           try {
-            const parseJob: ParseJob = { path: job.path, file: job.file, size: bytes, sniff: s, det, quoting };
+            const parseJob: ParseJob = { path: job.path, file: job.file, size: bytes, sniff: s, det, quoting, layout };
             for await (const b of prepareBatches(parseJob, fileStats, opts.signal)) {
               insert.run(datasetId, job.split, idx, b.json);
               idx += b.count;
@@ -168,6 +170,8 @@ export class DatasetService {
           } catch (err) {
             if (err instanceof QuoteRetry && quoting) {
               conn.exec('ROLLBACK TO file; RELEASE file');
+              layout.columns.length = layoutBefore.n;
+              layout.compact = layoutBefore.compact;
               quoting = false;
               continue;
             }
@@ -226,6 +230,15 @@ export class DatasetService {
   }
 }
 
+/** A stored row as an object: compact rows are arrays of values in the dataset's column order (see prepare.ts). */
+function rowObject(data: unknown, columns: string[]): Record<string, unknown> {
+  if (!Array.isArray(data)) return data as Record<string, unknown>;
+  const n = Math.min(data.length, columns.length);
+  const entries: [string, unknown][] = new Array(n);
+  for (let i = 0; i < n; i++) entries[i] = [columns[i], data[i]];
+  return Object.fromEntries(entries);
+}
+
 function isTabular(f: DatasetFormat): boolean {
   return f === 'csv' || f === 'tsv';
 }
@@ -244,11 +257,41 @@ export function describeIssue(i: ImportIssue | undefined): string {
 
 async function hashFile(path: string, signal: AbortSignal | undefined, file: string): Promise<string> {
   const h = createHash('sha256');
+  let fh: FileHandle | undefined;
+  // Two buffers: the next block is read (on the thread pool) while this one is hashed.
+  const bufs = [Buffer.alloc(HASH_BLOCK), Buffer.alloc(HASH_BLOCK)];
+  let pending: Promise<{ bytesRead: number }> | undefined;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) h.update(chunk as Buffer);
+    fh = await open(path, 'r');
+    const handle = fh;
+    const readAt = (b: Buffer, at: number): Promise<{ bytesRead: number }> => {
+      const p = handle.read(b, 0, b.length, at);
+      p.catch(() => undefined); // awaited below; this only keeps an abandoned read from being an unhandled rejection
+      return p;
+    };
+    let pos = 0;
+    let which = 0;
+    pending = readAt(bufs[0], 0);
+    for (;;) {
+      signal?.throwIfAborted();
+      const current: Promise<{ bytesRead: number }> = pending;
+      const n: number = (await current).bytesRead;
+      if (n === 0) break;
+      pos += n;
+      const buf = bufs[which];
+      which ^= 1;
+      pending = readAt(bufs[which], pos);
+      h.update(buf.subarray(0, n));
+    }
+    pending = undefined;
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ImportError(file, `cannot read the file (${(err as Error).message})`);
+  } finally {
+    await pending?.catch(() => undefined);
+    await fh?.close();
   }
   return h.digest('hex');
 }
+
+const HASH_BLOCK = 1 << 20;

@@ -4,6 +4,7 @@ import { isNumeric } from './importers/detect';
 
 const DISTINCT_CAP = 1000;
 const LABEL_MAX_LEN = 100;
+const RECENT = 8;
 
 class ColumnStats {
   nonEmpty = 0;
@@ -15,8 +16,50 @@ class ColumnStats {
   long = 0;
   totalLen = 0;
   overflow = false;
-  counts = new Map<string, number>();
+  /** Value → count box (one Map lookup per counted value instead of a get and a set). */
+  counts = new Map<string, { n: number }>();
   constructor(readonly name: string) {}
+
+  /** add() for a field of a CSV/TSV row. */
+  addString(v: string): void {
+    const len = v.length;
+    if (len === 0) {
+      this.empty++;
+      return;
+    }
+    this.nonEmpty++;
+    this.totalLen += len;
+    if (len > LABEL_MAX_LEN) {
+      this.long++;
+      return;
+    }
+    if (this.overflow) {
+      // Past the cap nothing is counted (a text column): only the numeric checks remain.
+      if (len <= 24 && isNumeric(v)) {
+        this.numeric++;
+        if (v.includes('.') || /e/i.test(v)) this.fractional++;
+      }
+      return;
+    }
+    // A recent value: its numeric flags are known (label columns repeat a few values).
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) {
+      if (recent[i] === v) {
+        const f = this.recentFlags[i];
+        if (f & 1) this.numeric++;
+        if (f & 2) this.fractional++;
+        this.recentBoxes[i].n++;
+        return;
+      }
+    }
+    let flags = 0;
+    if (len <= 24 && isNumeric(v)) {
+      this.numeric++;
+      flags = 1;
+      if (v.includes('.') || /e/i.test(v)) this.fractional++, (flags |= 2);
+    }
+    this.count(v, flags);
+  }
 
   add(v: unknown): void {
     if (v === undefined || v === null || v === '') {
@@ -57,17 +100,28 @@ class ColumnStats {
     this.overflow ||= o.overflow;
     for (const [k, n] of o.counts) {
       const m = this.counts.get(k);
-      if (m !== undefined) this.counts.set(k, m + n);
-      else if (this.counts.size < DISTINCT_CAP) this.counts.set(k, n);
+      if (m !== undefined) m.n += n.n;
+      else if (this.counts.size < DISTINCT_CAP) this.counts.set(k, { n: n.n });
       else this.overflow = true;
     }
   }
 
-  private count(s: string): void {
-    const n = this.counts.get(s);
-    if (n !== undefined) this.counts.set(s, n + 1);
-    else if (this.counts.size < DISTINCT_CAP) this.counts.set(s, 1);
-    else this.overflow = true;
+  /** The first few distinct values and their boxes, searched linearly before the Map (label columns hit here). */
+  private recent: string[] = [];
+  private recentBoxes: { n: number }[] = [];
+  /** Per recent value: 1 numeric, 2 fractional (only used by addString). */
+  private recentFlags: number[] = [];
+
+  /** Counts a value; flags (numeric bits) are given by addString, which alone uses the recent values. */
+  private count(s: string, flags = -1): void {
+    const recent = this.recent;
+    const box = this.counts.get(s);
+    if (box !== undefined) box.n++;
+    else if (this.counts.size < DISTINCT_CAP) {
+      const b = { n: 1 };
+      this.counts.set(s, b);
+      if (flags >= 0 && recent.length < RECENT) recent.push(s), this.recentBoxes.push(b), this.recentFlags.push(flags);
+    } else this.overflow = true;
   }
 
   kind(format: DatasetFormat): ColumnKind {
@@ -85,7 +139,7 @@ class ColumnStats {
   }
 
   labels(): LabelCount[] {
-    return [...this.counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    return [...this.counts].map(([value, box]) => ({ value, count: box.n })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
   }
 }
 
@@ -131,6 +185,30 @@ export class DatasetStats {
       c.add(row[key]);
     }
     if (this.cols.size > keys) for (const c of this.cols.values()) if (!(c.name in row)) c.empty++;
+  }
+
+  private lastColumns: string[] | undefined;
+  private lastStats: ColumnStats[] = [];
+
+  /** Adds a tabular row: values[i] belongs to columns[i] (columns is usually the same array for every row of a file). */
+  addValues(columns: string[], values: string[]): void {
+    this.rows++;
+    if (columns !== this.lastColumns) {
+      this.lastColumns = columns;
+      this.lastStats = columns.map((key) => {
+        let c = this.cols.get(key);
+        if (!c) {
+          c = new ColumnStats(key);
+          c.empty = this.rows - 1;
+          this.cols.set(key, c);
+        }
+        return c;
+      });
+    }
+    const cs = this.lastStats;
+    const n = values.length;
+    for (let i = 0; i < n; i++) cs[i].addString(values[i]);
+    if (this.cols.size > n) for (const c of this.cols.values()) if (!cs.includes(c) || cs.indexOf(c) >= n) c.empty++;
   }
 
   /** Adds another file's statistics (columns missing on either side count as empty). */

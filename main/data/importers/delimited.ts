@@ -2,7 +2,7 @@
 // embedded newlines, and a no-quoting mode for tab-separated files whose text contains bare `"`.
 import { ImportError } from '../errors';
 import { readLines, readText } from './text';
-import { MAX_COLUMNS, type ParseContext, type ParseItem } from './types';
+import { MAX_COLUMNS, type ParseContext, type ParseItem, type TabularRows } from './types';
 
 export interface DelimitedOptions {
   delimiter: string;
@@ -85,12 +85,12 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
   const { file } = ctx;
   const tsv = o.delimiter === '\t';
   let columns: string[] | undefined;
-  let make: (f: string[]) => Record<string, unknown> = () => ({});
   const r: Row = { fields: [], cur: '', inQuotes: false, startLine: 0 };
   const texts = readText(ctx.path, file, ctx.sniff, ctx.signal);
   for await (const batch of readLines(texts, file)) {
     ctx.onBytes(batch.bytesRead);
     const out: ParseItem[] = [];
+    let rows: TabularRows | undefined;
     for (let li = 0; li < batch.lines.length; li++) {
       const s = batch.lines[li];
       const line = batch.first + li;
@@ -130,24 +130,24 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
       if (!columns) {
         if (o.header) {
           columns = headerNames(file, fields, at);
-          make = rowMaker(columns);
           continue;
         }
         columns = fields.map((_, i) => `column_${i + 1}`);
-        make = rowMaker(columns);
       }
       if (fields.length !== columns.length) {
         if (tsv && o.quoting && at !== line) throw new QuoteRetry(at);
         if (!o.header && fields.length > columns.length) {
           // Headerless files may carry extra trailing fields on some rows (STS-B); they become new columns.
+          // A new array: rows already yielded keep the columns they had.
+          columns = [...columns];
           for (let i = columns.length; i < fields.length; i++) columns.push(`column_${i + 1}`);
-          make = rowMaker(columns);
         } else {
           out.push({ issue: { file, line: at, reason: `expected ${columns.length} fields, found ${fields.length}` } });
           continue;
         }
       }
-      out.push({ data: make(fields), line: at });
+      if (!rows || rows.columns !== columns) out.push((rows = { columns, rows: [] }));
+      rows.rows.push(fields);
     }
     if (out.length) yield out;
   }
@@ -155,15 +155,6 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
     if (tsv) throw new QuoteRetry(r.startLine);
     throw new ImportError(file, 'unterminated quoted field (the file may be truncated)', r.startLine);
   }
-}
-
-/**
- * A function building a row object from its fields: one object literal with the header's keys, so every
- * row shares one shape (much faster than adding keys one by one). A computed key keeps `__proto__` an own property.
- */
-function rowMaker(columns: string[]): (f: string[]) => Record<string, unknown> {
-  const body = columns.map((c, i) => (c === '__proto__' ? `["__proto__"]: f[${i}]` : `${JSON.stringify(c)}: f[${i}]`)).join(', ');
-  return new Function('f', `return { ${body} };`) as (f: string[]) => Record<string, unknown>;
 }
 
 function headerNames(file: string, fields: string[], line: number): string[] {

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { ImportError } from '../errors';
 
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 256 << 10; // smaller batches keep less alive per garbage collection (faster, less memory)
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -91,16 +91,29 @@ export interface TextChunk {
 /** Streams a file as decoded text chunks. Throws ImportError naming the line on invalid UTF-8 or a NUL byte. */
 export async function* readText(path: string, file: string, s: Sniff, signal?: AbortSignal): AsyncGenerator<TextChunk> {
   const fh = await open(path, 'r');
-  const buf = Buffer.alloc(CHUNK_BYTES);
+  // Two buffers: the next chunk is read (on the thread pool) while this one is decoded and parsed.
+  const bufs = [Buffer.alloc(CHUNK_BYTES), Buffer.alloc(CHUNK_BYTES)];
+  let which = 0;
   let pos = s.bomBytes;
   let carry = Buffer.alloc(0);
   const utf16 = s.encoding !== 'utf-8' ? new TextDecoder(s.encoding, { fatal: true }) : undefined;
+  const readAt = (b: Buffer, at: number): Promise<{ bytesRead: number }> => {
+    const p = fh.read(b, 0, b.length, at);
+    p.catch(() => undefined); // awaited below; this only keeps an abandoned read from being an unhandled rejection
+    return p;
+  };
+  let pending: Promise<{ bytesRead: number }> | undefined;
   try {
+    pending = readAt(bufs[0], pos);
     for (;;) {
       signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      const eof = bytesRead === 0;
+      const buf = bufs[which];
+      const current: Promise<{ bytesRead: number }> = pending!;
+      const bytesRead: number = (await current).bytesRead;
+      const eof: boolean = bytesRead === 0;
       pos += bytesRead;
+      which ^= 1;
+      pending = eof ? undefined : readAt(bufs[which], pos);
       let piece = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
       const pieceStart = pos - bytesRead - carry.length;
       let text: string;
@@ -144,6 +157,7 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
       if (eof) return;
     }
   } finally {
+    await pending?.catch(() => undefined);
     await fh.close();
   }
 }

@@ -16,7 +16,16 @@ export interface RowIssue {
   issue: ImportIssue;
 }
 
-export type ParseItem = ParsedRow | RowIssue;
+/**
+ * Consecutive CSV/TSV rows as arrays of field values, in the order of `columns` (shared by all rows of a file
+ * until a headerless file grows a column). Cheaper than an object per row: the dataset stores each row as a JSON array.
+ */
+export interface TabularRows {
+  columns: string[];
+  rows: string[][];
+}
+
+export type ParseItem = ParsedRow | RowIssue | TabularRows;
 
 export interface ParseContext {
   path: string;
@@ -31,6 +40,10 @@ export interface ParseContext {
 
 export function isIssue(item: ParseItem): item is RowIssue {
   return (item as RowIssue).issue !== undefined;
+}
+
+export function isTabular(item: ParseItem): item is TabularRows {
+  return (item as TabularRows).rows !== undefined;
 }
 
 /** The most columns a tabular row may have. */

@@ -23,7 +23,8 @@ CREATE TABLE dataset_files (
 );
 CREATE INDEX dataset_files_sha256 ON dataset_files(sha256);
 
--- One row per example; data is the row as a JSON object. Appended in (dataset, split, idx) order.
+-- One row per example; data is the row as a JSON object, or (CSV/TSV) a JSON array of its values in the order of
+-- datasets.columns. Appended in (dataset, split, idx) order.
 CREATE TABLE examples (
   dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
   split       TEXT NOT NULL,
