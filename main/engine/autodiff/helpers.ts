@@ -48,7 +48,13 @@ export function matMulGrad(g: Graph, a: Value, b: Value, dy: Value, needs: boole
   if (a.rank === 1) { A = g.unsqueeze(a, [0]); G = g.unsqueeze(G, [G.rank === 0 ? 0 : -2]); }
   if (b.rank === 1) { B = g.unsqueeze(b, [1]); G = g.unsqueeze(G, [-1]); }
   let da = needs[0] ? unbroadcast(g, g.matMul(G, swapLast(g, B)), A) : null;
-  let db = needs[1] ? unbroadcast(g, g.matMul(swapLast(g, A), G), B) : null;
+  const K = A.shape[A.rank - 1], N = G.shape[G.rank - 1];
+  // A 2-D B under a batched A (a Linear weight): one [K, M]·[M, N] product over the flattened leading dims instead
+  // of a batch of products summed afterwards (what PyTorch does for nn.Linear; no [batch, K, N] intermediate).
+  let db = !needs[1] ? null
+    : B.rank === 2 && A.rank > 2 && typeof K === 'number' && typeof N === 'number'
+      ? g.gemm(g.reshape(A, [-1, K]), g.reshape(G, [-1, N]), null, { transA: true })
+      : unbroadcast(g, g.matMul(swapLast(g, A), G), B);
   if (da && a.rank === 1) da = g.squeeze(da, [0]);
   if (db && b.rank === 1) db = g.squeeze(db, [1]);
   return [da, db];

@@ -68,6 +68,9 @@ export function toModelProto(graph: Graph, opts: EmitOptions = {}): Uint8Array {
   };
   for (const v of graph.inputs) names.set(v, fresh(v.inputName!));
   for (const o of graph.outputs) used.add(o.name);
+  // A node's value that is a graph output takes the output's name (ONNX lets other nodes consume a graph output), so
+  // no Identity copy is needed; ORT cannot drop such an Identity when the value has other consumers (m_out, v_out).
+  for (const o of graph.outputs) if (o.value.node && !o.value.data && !names.has(o.value)) names.set(o.value, o.name);
   const nameOf = (v: Value): string => {
     let n = names.get(v);
     if (n === undefined) {
@@ -113,7 +116,7 @@ export function toModelProto(graph: Graph, opts: EmitOptions = {}): Uint8Array {
   // Outputs: a graph output name must be produced by a node; add Identity when it is an input, constant, or used twice.
   const outputs = [];
   for (const o of graph.outputs) {
-    nodeProtos.push({ name: `out_${o.name}`, opType: 'Identity', input: [nameOf(o.value)], output: [o.name], attribute: [] });
+    if (nameOf(o.value) !== o.name) nodeProtos.push({ name: `out_${o.name}`, opType: 'Identity', input: [nameOf(o.value)], output: [o.name], attribute: [] });
     if (o.value.data && !constSeen.has(o.value)) {
       constSeen.add(o.value);
       initializers.push(tensorProto(nameOf(o.value), o.value.dtype, o.value.shape as number[], o.value.data));

@@ -1,6 +1,7 @@
 // A training session over pre-allocated flat buffers: params/m/v are swapped between steps, never reallocated.
 import * as ort from 'onnxruntime-node';
-import { GraphSession, type ExecutionProviderName } from '../runtime';
+import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
+import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
 import { batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TrainGraphOptions } from './graph';
 
@@ -11,7 +12,16 @@ export interface TrainSessionOptions extends TrainGraphOptions {
   threads?: number;
   executionProvider?: ExecutionProviderName;
   optimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ORT profiling of the train-step session (see GraphSession / endProfiling). */
+  enableProfiling?: boolean;
+  profileFilePrefix?: string;
+  intraOpSpinning?: boolean;
+  /** ORT memory pattern for both sessions (GraphSession's default: off). */
+  memoryPattern?: boolean;
 }
+
+/** Milliseconds spent building (graph + ONNX serialization) and creating each ORT session. */
+export interface CreateTimings { trainBuildMs: number; trainSessionMs: number; evalBuildMs: number; evalSessionMs: number }
 
 export interface StepResult { loss: number; taskLosses: number[]; gradNorm: number; grads?: Float32Array }
 
@@ -25,6 +35,7 @@ export class TrainSession {
   private readonly normBuf = new Float32Array(1);
   private readonly tlBuf: Float32Array;
   step = 0;
+  timings: CreateTimings = { trainBuildMs: 0, trainSessionMs: 0, evalBuildMs: 0, evalSessionMs: 0 };
 
   private constructor(
     readonly spec: ModelSpec,
@@ -44,11 +55,20 @@ export class TrainSession {
   }
 
   static async create(spec: ModelSpec, initial: Float32Array, o: TrainSessionOptions): Promise<TrainSession> {
-    const so = { threads: o.threads, executionProvider: o.executionProvider ?? 'cpu', optimizationLevel: o.optimizationLevel ?? 'all' } as const;
+    const so: SessionOptions = { threads: o.threads, executionProvider: o.executionProvider ?? 'cpu', optimizationLevel: o.optimizationLevel ?? 'all', intraOpSpinning: o.intraOpSpinning, memoryPattern: o.memoryPattern };
+    let t = performance.now();
+    const lap = () => { const now = performance.now(), d = now - t; t = now; return d; };
     const { graph, layout } = buildTrainGraph(spec, { ...o, debugGrads: true });
-    const train = await GraphSession.create(graph, so);
-    const ev = await GraphSession.create(buildEvalGraph(spec).graph, so);
-    return new TrainSession(spec, layout, train, ev, initial);
+    const trainBytes = toModelProto(graph);
+    const trainBuildMs = lap();
+    const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
+    const trainSessionMs = lap();
+    const evalBytes = toModelProto(buildEvalGraph(spec).graph);
+    const evalBuildMs = lap();
+    const ev = await GraphSession.create(evalBytes, so);
+    const s = new TrainSession(spec, layout, train, ev, initial);
+    s.timings = { trainBuildMs, trainSessionMs, evalBuildMs, evalSessionMs: lap() };
+    return s;
   }
 
   private batchFeeds(batches: HeadBatch[]): Record<string, ort.Tensor> {
@@ -107,6 +127,11 @@ export class TrainSession {
       params: new ort.Tensor('float32', this.params, [this.layout.size]),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
     });
+  }
+
+  /** Ends ORT profiling of the train-step session (when enabled), writing its profile file. */
+  endProfiling(): void {
+    this.train.endProfiling();
   }
 
   async release(): Promise<void> {
