@@ -1,0 +1,287 @@
+// WordPiece tokenizer for Chorus, built on the Hugging Face `tokenizers` native binding.
+//
+// Vocabulary layout (fixed, relied on by the engine and the task heads):
+//   [PAD]=0  [UNK]=1  [CLS]=2  [SEP]=3  [MASK]=4, then the trained WordPiece vocabulary.
+// Normalisation is BERT's: clean text, lowercase, strip accents, CJK characters split off as their own words;
+// pre-tokenisation is BertPreTokenizer (whitespace + punctuation).
+//
+// Training: the Node binding only exposes `Tokenizer.train(files)` with the default WordPiece trainer
+// (vocab 30000, no special tokens, no options). WordPiece training is greedy (alphabet first, then merges in
+// order), so the first `vocabSize - 5` ids of that run are the vocabulary a `vocabSize` run would produce; we keep
+// those and prepend the five special tokens (same procedure as the PyTorch reference, shared/reference/quality).
+//
+// Special tokens and truncation are applied here in TypeScript rather than by the binding's post-processor, so the
+// layout ([CLS] a [SEP] b [SEP], longest-first truncation, sliding windows) is fully under our control.
+// All character offsets returned by this module are JS string (UTF-16 code unit) indices into the ORIGINAL text;
+// the binding reports Unicode code point offsets, which we convert.
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as hf from 'tokenizers';
+
+export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+export const PAD_ID = 0;
+export const UNK_ID = 1;
+export const CLS_ID = 2;
+export const SEP_ID = 3;
+export const MASK_ID = 4;
+export const DEFAULT_VOCAB_SIZE = 8000;
+
+/** Offsets of a special or padding token. */
+export const NO_OFFSET: readonly [number, number] = [0, 0];
+
+/** Tokens of one text without special tokens. */
+export interface Pieces {
+  ids: number[];
+  /** [start, end) UTF-16 offsets into the text, per token. */
+  offsets: [number, number][];
+}
+
+export interface Encoding {
+  ids: number[];
+  /** 0 on [CLS], segment a and its [SEP]; 1 on segment b and its closing [SEP]. */
+  typeIds: number[];
+  attentionMask: number[];
+  /** Per token [start, end) into the text of its own segment; [0, 0] on special tokens. */
+  offsets: [number, number][];
+  /** null on special tokens, 0 for segment a, 1 for segment b. */
+  sequenceIds: (0 | 1 | null)[];
+}
+
+export interface WordsEncoding extends Encoding {
+  /** Index of the word each token belongs to; null on special tokens. */
+  wordIds: (number | null)[];
+  /** Number of leading words that kept at least one token after truncation. */
+  wordsKept: number;
+}
+
+function makeNormalizer(): hf.Normalizer {
+  return hf.bertNormalizer({ cleanText: true, lowercase: true, stripAccents: true, handleChineseChars: true });
+}
+
+/** Maps code point index → UTF-16 index for `text` (length = code points + 1). */
+function codePointToUtf16(text: string): number[] {
+  const map: number[] = [];
+  let u = 0;
+  for (const ch of text) {
+    map.push(u);
+    u += ch.length;
+  }
+  map.push(u);
+  return map;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Removes tokens from the longer of the two lists (ties: from b) until their total length is <= budget. */
+export function truncateLongestFirst(aLen: number, bLen: number, budget: number): [number, number] {
+  let a = aLen;
+  let b = bLen;
+  while (a + b > budget && a + b > 0) {
+    if (a > b) a--;
+    else b--;
+  }
+  return [a, b];
+}
+
+/** Builds [CLS] a [SEP] (b [SEP]) from already truncated pieces. */
+export function assemble(a: Pieces, b?: Pieces): Encoding {
+  const ids = [CLS_ID, ...a.ids, SEP_ID];
+  const offsets: [number, number][] = [[0, 0], ...a.offsets.map((o): [number, number] => [o[0], o[1]]), [0, 0]];
+  const typeIds = ids.map(() => 0);
+  const sequenceIds: (0 | 1 | null)[] = [null, ...a.ids.map((): 0 => 0), null];
+  if (b) {
+    ids.push(...b.ids, SEP_ID);
+    offsets.push(...b.offsets.map((o): [number, number] => [o[0], o[1]]), [0, 0]);
+    for (let i = 0; i <= b.ids.length; i++) typeIds.push(1);
+    sequenceIds.push(...b.ids.map((): 1 => 1), null);
+  }
+  return { ids, typeIds, attentionMask: ids.map(() => 1), offsets, sequenceIds };
+}
+
+function slicePieces(p: Pieces, start: number, end: number): Pieces {
+  return { ids: p.ids.slice(start, end), offsets: p.offsets.slice(start, end) };
+}
+
+export class WordPieceTokenizer {
+  private constructor(private readonly tk: hf.Tokenizer) {}
+
+  /**
+   * Trains a vocabulary of `vocabSize` (including the 5 special tokens) on `texts`.
+   * Throws when the corpus is too small to reach that size unless `allowSmaller` is set.
+   */
+  static train(
+    texts: Iterable<string>,
+    options: { vocabSize?: number; allowSmaller?: boolean } = {},
+  ): WordPieceTokenizer {
+    const vocabSize = options.vocabSize ?? DEFAULT_VOCAB_SIZE;
+    if (vocabSize <= SPECIAL_TOKENS.length) throw new Error(`vocabSize must exceed ${SPECIAL_TOKENS.length}`);
+    const dir = mkdtempSync(join(tmpdir(), 'chorus-wp-'));
+    try {
+      const file = join(dir, 'corpus.txt');
+      const lines: string[] = [];
+      for (const t of texts) lines.push(t.replace(/[\r\n]+/g, ' '));
+      writeFileSync(file, lines.join('\n') + '\n');
+      const trainer = new hf.Tokenizer(hf.WordPiece.empty());
+      trainer.setNormalizer(makeNormalizer());
+      trainer.setPreTokenizer(hf.bertPreTokenizer());
+      trainer.train([file]);
+      const full = Object.entries(trainer.getVocab(false)).sort((x, y) => x[1] - y[1]);
+      const want = vocabSize - SPECIAL_TOKENS.length;
+      if (full.length < want && !options.allowSmaller) {
+        throw new Error(`trained vocabulary too small: ${full.length} < ${want}`);
+      }
+      const list = [...SPECIAL_TOKENS, ...full.slice(0, want).map(([tok]) => tok).filter((t) => !(SPECIAL_TOKENS as readonly string[]).includes(t))];
+      const vocab: Record<string, number> = {};
+      list.forEach((tok, i) => {
+        vocab[tok] = i;
+      });
+      return WordPieceTokenizer.fromVocab(vocab);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Builds a tokenizer from a token → id map that already holds the special tokens at ids 0..4. */
+  static fromVocab(vocab: Record<string, number>): WordPieceTokenizer {
+    SPECIAL_TOKENS.forEach((s, i) => {
+      if (vocab[s] !== i) throw new Error(`vocabulary must map ${s} to ${i}`);
+    });
+    const tk = new hf.Tokenizer(hf.WordPiece.init(vocab, { unkToken: '[UNK]', continuingSubwordPrefix: '##' }));
+    tk.setNormalizer(makeNormalizer());
+    tk.setPreTokenizer(hf.bertPreTokenizer());
+    tk.setPostProcessor(hf.bertProcessing(['[SEP]', SEP_ID], ['[CLS]', CLS_ID]));
+    tk.setDecoder(hf.wordPieceDecoder('##', true));
+    return new WordPieceTokenizer(tk);
+  }
+
+  static load(path: string): WordPieceTokenizer {
+    return WordPieceTokenizer.fromJSON(readFileSync(path, 'utf8'));
+  }
+
+  static fromJSON(json: string): WordPieceTokenizer {
+    const tk = hf.Tokenizer.fromString(json);
+    SPECIAL_TOKENS.forEach((s, i) => {
+      if (tk.tokenToId(s) !== i) throw new Error(`tokenizer.json must map ${s} to ${i}`);
+    });
+    return new WordPieceTokenizer(tk);
+  }
+
+  /** Writes a standard Hugging Face tokenizer.json. */
+  save(path: string): void {
+    this.tk.save(path, true);
+  }
+
+  get vocabSize(): number {
+    return this.tk.getVocabSize(true);
+  }
+
+  tokenToId(token: string): number | null {
+    return this.tk.tokenToId(token);
+  }
+
+  idToToken(id: number): string | null {
+    return this.tk.idToToken(id);
+  }
+
+  vocab(): Record<string, number> {
+    return this.tk.getVocab(true);
+  }
+
+  /** Tokenizes one text without special tokens or truncation. */
+  async tokenize(text: string): Promise<Pieces> {
+    const e = await this.tk.encode(text, null, { addSpecialTokens: false });
+    return this.toPieces(text, e);
+  }
+
+  /** Tokenizes many texts (one native batch call). */
+  async tokenizeBatch(texts: string[]): Promise<Pieces[]> {
+    if (texts.length === 0) return [];
+    const es = await this.tk.encodeBatch(texts, { addSpecialTokens: false });
+    return es.map((e, i) => this.toPieces(texts[i], e));
+  }
+
+  private toPieces(text: string, e: hf.Encoding): Pieces {
+    const ids = e.getIds();
+    const raw = e.getOffsets();
+    if (isAscii(text)) return { ids, offsets: raw.map((o): [number, number] => [o[0], o[1]]) };
+    const map = codePointToUtf16(text);
+    return { ids, offsets: raw.map((o): [number, number] => [map[o[0]], map[o[1]]]) };
+  }
+
+  /** [CLS] text [SEP], truncated to maxLength tokens in total. */
+  async encode(text: string, maxLength: number): Promise<Encoding> {
+    return encodeFromPieces(await this.tokenize(text), undefined, maxLength);
+  }
+
+  /** [CLS] a [SEP] b [SEP], longest-first truncation to maxLength tokens in total. */
+  async encodePair(a: string, b: string, maxLength: number): Promise<Encoding> {
+    const [pa, pb] = await this.tokenizeBatch([a, b]);
+    return encodeFromPieces(pa, pb, maxLength);
+  }
+
+  /**
+   * Encodes pre-split words (CoNLL). The words are joined with single spaces and each token is assigned to the word
+   * whose character span holds its start. A word that yields no token (e.g. only control characters) gets one
+   * [UNK] token so every word keeps exactly one first sub-token. Offsets are relative to the joined text.
+   */
+  async encodeWords(words: string[], maxLength: number): Promise<WordsEncoding> {
+    return (await this.encodeWordsBatch([words], maxLength))[0];
+  }
+
+  async encodeWordsBatch(sentences: string[][], maxLength: number): Promise<WordsEncoding[]> {
+    const texts = sentences.map((w) => w.join(' '));
+    const pieces = await this.tokenizeBatch(texts);
+    return sentences.map((words, si) => wordsFromPieces(words, pieces[si], maxLength));
+  }
+
+  async decode(ids: number[], skipSpecialTokens = true): Promise<string> {
+    return this.tk.decode(ids, skipSpecialTokens);
+  }
+}
+
+export function encodeFromPieces(a: Pieces, b: Pieces | undefined, maxLength: number): Encoding {
+  const budget = maxLength - (b ? 3 : 2);
+  if (budget < 0) throw new Error(`maxLength ${maxLength} too small`);
+  if (!b) return assemble(slicePieces(a, 0, Math.min(a.ids.length, budget)));
+  const [na, nb] = truncateLongestFirst(a.ids.length, b.ids.length, budget);
+  return assemble(slicePieces(a, 0, na), slicePieces(b, 0, nb));
+}
+
+export function wordsFromPieces(words: string[], p: Pieces, maxLength: number): WordsEncoding {
+  const starts: number[] = [];
+  let c = 0;
+  for (const w of words) {
+    starts.push(c);
+    c += w.length + 1;
+  }
+  const ids: number[] = [];
+  const offsets: [number, number][] = [];
+  const wordIds: number[] = [];
+  let t = 0;
+  for (let w = 0; w < words.length; w++) {
+    const end = starts[w] + words[w].length;
+    const before = ids.length;
+    // a token belongs to word w when it starts before the next word does (tokens never span the joining space)
+    while (t < p.ids.length && (w + 1 >= words.length || p.offsets[t][0] < starts[w + 1])) {
+      ids.push(p.ids[t]);
+      offsets.push(p.offsets[t]);
+      wordIds.push(w);
+      t++;
+    }
+    if (ids.length === before) {
+      ids.push(UNK_ID);
+      offsets.push([starts[w], end]);
+      wordIds.push(w);
+    }
+  }
+  const keep = Math.min(ids.length, Math.max(0, maxLength - 2));
+  const enc = assemble({ ids: ids.slice(0, keep), offsets: offsets.slice(0, keep) });
+  const kept = wordIds.slice(0, keep);
+  // words are contiguous in token order, so the words that kept a (first) token are 0..last kept word
+  const wordsKept = kept.length ? kept[kept.length - 1] + 1 : 0;
+  return { ...enc, wordIds: [null, ...kept, null], wordsKept };
+}
