@@ -74,7 +74,7 @@ export async function replayFixture(fx: Fixture, o: ReplayOptions = {}): Promise
   const initialParams = layoutFor(spec).pack(fx.weights as Map<string, { shape: number[]; data: Float32Array }>, `${fx.dir}/model.safetensors`);
   const session = await TrainSession.create(spec, initialParams, {
     betas: opt.betas, eps: opt.eps, weightDecay: opt.weightDecay, clipGradNorm: opt.clipGradNorm,
-    threads: o.threads, executionProvider: o.executionProvider ?? 'cpu',
+    threads: o.threads, executionProvider: o.executionProvider ?? 'cpu', debugGrads: true,
   });
   try {
     const layout = session.layout;

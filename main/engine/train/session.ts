@@ -20,6 +20,8 @@ export interface TrainSessionOptions extends TrainGraphOptions {
   memoryPattern?: boolean;
 }
 
+
+
 /** Milliseconds spent building (graph + ONNX serialization) and creating each ORT session. */
 export interface CreateTimings { trainBuildMs: number; trainSessionMs: number; evalBuildMs: number; evalSessionMs: number }
 
@@ -32,6 +34,9 @@ export class TrainSession {
   v: Float32Array;
   private spare: { params: Float32Array; m: Float32Array; v: Float32Array };
   private readonly lossBuf: Float32Array;
+  /** Created on the first evaluate(); sessions that only train never build the eval graph. */
+  private evalSession: GraphSession | null = null;
+  private evalPending: Promise<GraphSession> | null = null;
   private readonly normBuf = new Float32Array(1);
   private readonly tlBuf: Float32Array;
   step = 0;
@@ -41,7 +46,10 @@ export class TrainSession {
     readonly spec: ModelSpec,
     readonly layout: FlatLayout,
     private readonly train: GraphSession,
-    private readonly evalSession: GraphSession,
+    private readonly so: SessionOptions,
+    private readonly concatHeads: boolean,
+    /** Whether the train graph outputs the raw flat gradient (TrainGraphOptions.debugGrads). */
+    readonly debugGrads: boolean,
     initial: Float32Array,
   ) {
     const N = layout.size;
@@ -58,17 +66,30 @@ export class TrainSession {
     const so: SessionOptions = { threads: o.threads, executionProvider: o.executionProvider ?? 'cpu', optimizationLevel: o.optimizationLevel ?? 'all', intraOpSpinning: o.intraOpSpinning, memoryPattern: o.memoryPattern };
     let t = performance.now();
     const lap = () => { const now = performance.now(), d = now - t; t = now; return d; };
-    const { graph, layout } = buildTrainGraph(spec, { ...o, debugGrads: true });
+    const debugGrads = o.debugGrads ?? false;
+    const { graph, layout } = buildTrainGraph(spec, { ...o, debugGrads });
     const trainBytes = toModelProto(graph);
     const trainBuildMs = lap();
     const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
-    const trainSessionMs = lap();
-    const evalBytes = toModelProto(buildEvalGraph(spec).graph);
-    const evalBuildMs = lap();
-    const ev = await GraphSession.create(evalBytes, so);
-    const s = new TrainSession(spec, layout, train, ev, initial);
-    s.timings = { trainBuildMs, trainSessionMs, evalBuildMs, evalSessionMs: lap() };
+    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial);
+    s.timings = { trainBuildMs, trainSessionMs: lap(), evalBuildMs: 0, evalSessionMs: 0 };
     return s;
+  }
+
+  /** The eval session, built on first use (its build/create times then land in timings). */
+  private evalGraphSession(): Promise<GraphSession> {
+    if (this.evalSession) return Promise.resolve(this.evalSession);
+    this.evalPending ??= (async () => {
+      let t = performance.now();
+      const evalBytes = toModelProto(buildEvalGraph(this.spec, { concatHeads: this.concatHeads }).graph);
+      this.timings.evalBuildMs = performance.now() - t;
+      t = performance.now();
+      const ev = await GraphSession.create(evalBytes, this.so);
+      this.timings.evalSessionMs = performance.now() - t;
+      this.evalSession = ev;
+      return ev;
+    })();
+    return this.evalPending;
   }
 
   private batchFeeds(batches: HeadBatch[]): Record<string, ort.Tensor> {
@@ -89,6 +110,7 @@ export class TrainSession {
   /** One optimizer step. batches are in head order; weights are the per-head loss weights. */
   async trainStep(batches: HeadBatch[], weights: number[], lr: number, o: { wantGrads?: boolean } = {}): Promise<StepResult> {
     const N = this.layout.size;
+    if (o.wantGrads && !this.debugGrads) throw new Error('trainStep: wantGrads needs a session created with debugGrads: true');
     this.step += 1;
     const feeds = {
       ...this.batchFeeds(batches),
@@ -122,7 +144,8 @@ export class TrainSession {
 
   /** Forward pass on the current parameters; returns every eval output by name. */
   async evaluate(batches: HeadBatch[], weights: number[]): Promise<Record<string, ort.Tensor>> {
-    return this.evalSession.run({
+    const ev = await this.evalGraphSession();
+    return ev.run({
       ...this.batchFeeds(batches),
       params: new ort.Tensor('float32', this.params, [this.layout.size]),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
@@ -136,6 +159,9 @@ export class TrainSession {
 
   async release(): Promise<void> {
     await this.train.release();
-    await this.evalSession.release();
+    const ev = this.evalPending ? await this.evalPending : null;
+    this.evalSession = null;
+    this.evalPending = null;
+    await ev?.release();
   }
 }

@@ -39,3 +39,62 @@ test('masked-LM (tied embeddings) + classification heads with dropout train over
   assert.deepEqual(ev['mlm.logits']!.dims, [2, 6, 40]);
   await session.release();
 });
+
+/** Every parameter-sized Float32Array reachable from the session's own fields (one level into plain objects). */
+function paramSizedArrays(session: TrainSession, n: number): Set<Float32Array> {
+  const found = new Set<Float32Array>();
+  const visit = (x: unknown, depth: number) => {
+    if (x instanceof Float32Array) { if (x.length === n) found.add(x); return; }
+    if (depth > 0 && x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) visit(v, depth - 1);
+  };
+  for (const v of Object.values(session)) visit(v, 2);
+  return found;
+}
+
+test('a training step at steady state allocates no new parameter-sized arrays; eval session is lazy; grads are opt-in', async () => {
+  const config = bertConfigFromHf({ vocab_size: 30, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 8 });
+  const spec: ModelSpec = { config, heads: [{ name: 'cls', kind: 'sequence_classification', numLabels: 2 }], seq: 4 };
+  const N = layoutFor(spec).size;
+  const session = await TrainSession.create(spec, init(spec), { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, clipGradNorm: 1, threads: 1 });
+  assert.equal(session.timings.evalSessionMs, 0, 'no eval session before evaluate()');
+  const b = { input_ids: i64([2, 5, 7, 0], [1, 4]), attention_mask: i64([1, 1, 1, 0], [1, 4]), token_type_ids: i64([0, 0, 0, 0], [1, 4]), labels: i64([1], [1]) };
+  await assert.rejects(session.trainStep([b], [1], 1e-3, { wantGrads: true }), /debugGrads/);
+  const seen: Set<Float32Array>[] = [];
+  const history: Float32Array[][] = [];
+  const trio = () => [session.params, session.m, session.v];
+  for (let k = 0; k < 6; k++) {
+    await session.trainStep([b], [1], 1e-3);
+    seen.push(paramSizedArrays(session, N));
+    if (k >= 2) assert.deepEqual(trio(), history[k - 2]!, `step ${k + 1} reuses the arrays of step ${k - 1}`);
+    history.push(trio());
+  }
+  const all = new Set(seen.flatMap((s) => [...s]));
+  assert.equal(all.size, 6, 'params/m/v and their spares: six parameter-sized arrays over all steps');
+  for (const s of seen) assert.equal(s.size, 6);
+  assert.equal(new Set(trio()).size, 3);
+  const ev = await session.evaluate([b], [1]);
+  assert.deepEqual(ev['cls.logits']!.dims, [1, 2]);
+  assert.ok(session.timings.evalSessionMs > 0, 'eval session created on first evaluate()');
+  await session.release();
+});
+
+test('one encoder pass over the heads\' concatenated batches matches one pass per head', async () => {
+  const config = bertConfigFromHf({ vocab_size: 30, hidden_size: 8, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 8, hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 });
+  const spec: ModelSpec = { config, heads: [{ name: 'a', kind: 'sequence_classification', numLabels: 2 }, { name: 'b', kind: 'token_classification', numLabels: 3 }], seq: 4 };
+  const a = { input_ids: i64([2, 5, 7, 0], [1, 4]), attention_mask: i64([1, 1, 1, 0], [1, 4]), token_type_ids: i64([0, 0, 0, 0], [1, 4]), labels: i64([1], [1]) };
+  const b = { input_ids: i64([3, 4, 0, 0, 9, 8, 7, 6], [2, 4]), attention_mask: i64([1, 1, 0, 0, 1, 1, 1, 1], [2, 4]), token_type_ids: i64([0, 0, 0, 0, 0, 0, 1, 1], [2, 4]), labels: i64([0, 2, -100, -100, 1, 1, 0, 2], [2, 4]) };
+  const run = async (concatHeads: boolean) => {
+    const s = await TrainSession.create(spec, init(spec), { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, clipGradNorm: 1, threads: 1, concatHeads });
+    const r = [await s.trainStep([a, b], [0.3, 0.7], 1e-2), await s.trainStep([a, b], [0.3, 0.7], 1e-2)];
+    const ev = await s.evaluate([a, b], [0.3, 0.7]);
+    await s.release();
+    return { r, logits: ev['b.logits']!.data as Float32Array, dims: ev['b.logits']!.dims };
+  };
+  const cat = await run(true), sep = await run(false);
+  assert.deepEqual(cat.dims, [2, 4, 3]);
+  for (let k = 0; k < 2; k++) {
+    assert.ok(Math.abs(cat.r[k]!.loss - sep.r[k]!.loss) < 1e-5, `step ${k + 1} loss ${cat.r[k]!.loss} vs ${sep.r[k]!.loss}`);
+    cat.r[k]!.taskLosses.forEach((l, i) => assert.ok(Math.abs(l - sep.r[k]!.taskLosses[i]!) < 1e-5));
+  }
+  cat.logits.forEach((x, i) => assert.ok(Math.abs(x - sep.logits[i]!) < 1e-5));
+});
