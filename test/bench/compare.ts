@@ -6,25 +6,26 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { intFlag, parseArgs, stringFlag } from '../../main/cli/args';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const benchScript = resolve(root, '../shared/reference/pytorch_mtl_bench.py');
 
-const o = { config: 'tiny', mode: 'train', threads: '2', steps: '3', rounds: 2, python: '/usr/bin/python3' };
-const passThrough: string[] = [];
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  const k = argv[i]!;
-  const v = () => argv[++i] ?? '';
-  if (k === '--config') o.config = v();
-  else if (k === '--mode') o.mode = v();
-  else if (k === '--threads') o.threads = v();
-  else if (k === '--steps') o.steps = v();
-  else if (k === '--rounds') o.rounds = Number(v());
-  else if (k === '--python') o.python = v();
-  else passThrough.push(k);
-}
+// Own flags are parsed with the CLI's parser; every other flag is passed on to the Chorus side (engine.ts).
+const OWN = new Set(['config', 'mode', 'threads', 'steps', 'rounds', 'python']);
+const parsed = parseArgs(process.argv.slice(2), ['profile', 'no-ceiling']);
+const o = {
+  config: stringFlag(parsed, 'config') ?? 'tiny',
+  mode: stringFlag(parsed, 'mode') ?? 'train',
+  threads: String(intFlag(parsed, 'threads', 2)),
+  steps: String(intFlag(parsed, 'steps', 3)),
+  rounds: intFlag(parsed, 'rounds', 2),
+  python: stringFlag(parsed, 'python') ?? '/usr/bin/python3',
+};
+const passThrough = Object.entries(parsed.flags)
+  .filter(([k]) => !OWN.has(k))
+  .flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, String(v)]));
 
 type Row = Record<string, unknown> & { tokens_per_s: number; sequences_per_s: number; peak_rss_mib: number; gflops_per_s: number; median_step_s: number; min_step_s: number };
 

@@ -16,6 +16,7 @@ import { bertEncoder, headOutputs, type BertConfig, type Ctx, type HeadSpec } fr
 import { layoutFor, TrainSession, type HeadBatch, type ModelSpec } from '../../main/engine/train';
 import type { FlatLayout } from '../../main/engine/optim';
 import { formatTopOps, topOps } from './profile-top';
+import { boolFlag, intFlag, parseArgs, stringFlag } from '../../main/cli/args';
 
 const SHAPES = {
   tiny: { vocab: 8192, H: 256, L: 4, A: 4, I: 1024, P: 512, seq: 128, batchPerTask: 32 },
@@ -30,26 +31,31 @@ const HEADS: HeadSpec[] = [
 ];
 const IGNORE_INDEX = -100;
 
-function parseArgs(argv: string[]) {
-  const a = { config: 'tiny' as keyof typeof SHAPES, mode: 'train' as 'train' | 'infer', threads: 2, steps: 10, warmup: 3, json: false,
-    profile: false, spinning: undefined as boolean | undefined, memPattern: undefined as boolean | undefined, optLevel: 'all' as NonNullable<SessionOptions['optimizationLevel']>, concatHeads: undefined as boolean | undefined, ceiling: true };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i]!, v = () => { const x = argv[++i]; if (x === undefined) throw new Error(`${k} needs a value`); return x; };
-    if (k === '--config') { const c = v(); if (!(c in SHAPES)) throw new Error(`--config must be ${Object.keys(SHAPES).join('|')}`); a.config = c as keyof typeof SHAPES; }
-    else if (k === '--mode') { const m = v(); if (m !== 'train' && m !== 'infer') throw new Error('--mode must be train|infer'); a.mode = m; }
-    else if (k === '--threads') a.threads = Number(v());
-    else if (k === '--steps') a.steps = Number(v());
-    else if (k === '--warmup') a.warmup = Number(v());
-    else if (k === '--json') a.json = true;
-    else if (k === '--profile') a.profile = true;
-    else if (k === '--spinning') a.spinning = v() !== '0';
-    else if (k === '--mem-pattern') a.memPattern = v() !== '0';
-    else if (k === '--concat-heads') a.concatHeads = v() !== '0';
-    else if (k === '--opt-level') a.optLevel = v() as typeof a.optLevel;
-    else if (k === '--no-ceiling') a.ceiling = false;
-    else throw new Error(`unknown argument ${k}`);
-  }
-  return a;
+/** Bench flags, parsed with the CLI's own argument parser. */
+function parseBenchArgs(argv: string[]) {
+  const args = parseArgs(argv, ['profile', 'no-ceiling']);
+  const known = new Set(['config', 'mode', 'threads', 'steps', 'warmup', 'json', 'profile', 'spinning', 'mem-pattern', 'concat-heads', 'opt-level', 'no-ceiling']);
+  for (const k of Object.keys(args.flags)) if (!known.has(k)) throw new Error(`unknown argument --${k}`);
+  if (args.positionals.length) throw new Error(`unexpected argument ${args.positionals[0]}`);
+  const config = stringFlag(args, 'config') ?? 'tiny';
+  if (!(config in SHAPES)) throw new Error(`--config must be ${Object.keys(SHAPES).join('|')}`);
+  const mode = stringFlag(args, 'mode') ?? 'train';
+  if (mode !== 'train' && mode !== 'infer') throw new Error('--mode must be train|infer');
+  const toggle = (key: string) => { const v = stringFlag(args, key); return v === undefined ? undefined : v !== '0'; };
+  return {
+    config: config as keyof typeof SHAPES,
+    mode: mode as 'train' | 'infer',
+    threads: intFlag(args, 'threads', 2),
+    steps: intFlag(args, 'steps', 10),
+    warmup: intFlag(args, 'warmup', 3),
+    json: boolFlag(args, 'json'),
+    profile: boolFlag(args, 'profile'),
+    spinning: toggle('spinning'),
+    memPattern: toggle('mem-pattern'),
+    concatHeads: toggle('concat-heads'),
+    optLevel: (stringFlag(args, 'opt-level') ?? 'all') as NonNullable<SessionOptions['optimizationLevel']>,
+    ceiling: !boolFlag(args, 'no-ceiling'),
+  };
 }
 
 function bertConfig(s: (typeof SHAPES)[keyof typeof SHAPES], dropout: number): BertConfig {
@@ -132,7 +138,7 @@ function newestProfile(dir: string): string {
 }
 
 async function main() {
-  const a = parseArgs(process.argv.slice(2));
+  const a = parseBenchArgs(process.argv.slice(2));
   const shape = SHAPES[a.config];
   const train = a.mode === 'train';
   const { seq, vocab, H, L } = shape;
