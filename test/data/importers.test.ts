@@ -1,33 +1,21 @@
 // Each importer on small generated files: what a row becomes, what is detected from the content.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { openStore, type Store } from '../../main/store/index';
-import { DatasetService, splitFromName } from '../../main/data/dataset-service';
+import { splitFromName } from '../../main/data/dataset-service';
+import { useServiceFixture } from './service-fixture';
 import type { DatasetSummary, ImportOptions, ImportProgress } from '../../main/data/types';
 
-let dir: string;
-let store: Store;
-let svc: DatasetService;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chorus-importers-'));
-  store = openStore(join(dir, 'chorus.db'));
-  svc = new DatasetService(store);
-});
-after(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = useServiceFixture('chorus-importers-');
 
 async function importBytes(name: string, content: string | Buffer | Uint8Array, opts?: ImportOptions) {
-  const path = join(dir, name);
+  const path = join(fx.dir, name);
   writeFileSync(path, content);
-  const [r] = await svc.importFiles([path], opts);
+  const [r] = await fx.svc.importFiles([path], opts);
   assert.ok(r.ok, r.ok ? '' : r.error);
-  return { d: r.dataset as DatasetSummary, rows: svc.preview(r.dataset.id, Object.keys(r.dataset.splits)[0], 0, 100).rows };
+  return { d: r.dataset as DatasetSummary, rows: fx.svc.preview(r.dataset.id, Object.keys(r.dataset.splits)[0], 0, 100).rows };
 }
 
 test('CSV: quoted fields, doubled quotes, embedded newlines, CRLF', async () => {
@@ -121,22 +109,22 @@ test('split comes from the option, else the file name; display names are stored'
 });
 
 test('progress is reported up to the full size', async () => {
-  const path = join(dir, 'progress.csv');
+  const path = join(fx.dir, 'progress.csv');
   const body = 'text,label\n' + 'a fairly ordinary line of text,1\n'.repeat(100_000);
   writeFileSync(path, body);
   const seen: ImportProgress[] = [];
-  const [r] = await svc.importFiles([path], {}, (p) => seen.push(p));
+  const [r] = await fx.svc.importFiles([path], {}, (p) => seen.push(p));
   assert.ok(r.ok);
   assert.ok(seen.length >= 3);
   assert.deepEqual(seen[seen.length - 1], { file: 'progress.csv', bytesRead: body.length, totalBytes: body.length, rows: 100_000 });
 });
 
 test('concurrent imports are serialised, not refused as locked', async () => {
-  const a = join(dir, 'conc-a.csv');
-  const b = join(dir, 'conc-b.csv');
+  const a = join(fx.dir, 'conc-a.csv');
+  const b = join(fx.dir, 'conc-b.csv');
   writeFileSync(a, 'text,label\n' + 'alpha beta gamma,1\n'.repeat(50_000));
   writeFileSync(b, 'text,label\n' + 'delta epsilon,0\n'.repeat(50_000));
-  const [[ra], [rb]] = await Promise.all([svc.importFiles([a]), svc.importFiles([b])]);
+  const [[ra], [rb]] = await Promise.all([fx.svc.importFiles([a]), fx.svc.importFiles([b])]);
   assert.ok(ra.ok && rb.ok, JSON.stringify([ra, rb]).slice(0, 300));
 });
 

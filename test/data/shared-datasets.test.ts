@@ -1,30 +1,15 @@
 // Imports of the real datasets in ../shared/datasets: exact row counts, label sets and suggested tasks.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../main/store/index';
-import { DatasetService } from '../../main/data/dataset-service';
+import { useServiceFixture } from './service-fixture';
 import type { DatasetSummary, ImportOptions } from '../../main/data/types';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets');
-let dir: string;
-let store: Store;
-let svc: DatasetService;
-
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chorus-shared-'));
-  store = openStore(join(dir, 'chorus.db'));
-  svc = new DatasetService(store);
-});
-after(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const fx = useServiceFixture('chorus-shared-');
 
 async function importOk(files: string[], opts?: ImportOptions): Promise<DatasetSummary> {
-  const results = await svc.importFiles(files.map((f) => join(DATA, f)), opts);
+  const results = await fx.svc.importFiles(files.map((f) => join(DATA, f)), opts);
   assert.equal(results.length, 1);
   const r = results[0];
   assert.ok(r.ok, r.ok ? '' : r.error);
@@ -45,7 +30,7 @@ test('SST-2 train + dev become one dataset: classification on sentence → label
   assert.equal(d.suggestion.text, 'sentence');
   assert.equal(d.suggestion.label, 'label');
   assert.deepEqual(labels(d), { '0': 29780 + 428, '1': 37569 + 444 });
-  const page = svc.preview(d.id, 'dev', 0, 2);
+  const page = fx.svc.preview(d.id, 'dev', 0, 2);
   assert.equal(page.total, 872);
   assert.deepEqual(page.rows[0], { sentence: "it 's a charming and often affecting journey . ", label: '1' });
 });
@@ -58,7 +43,7 @@ test('CoNLL-2003: sentences with tokens and tags, token-classification over 9 ta
   const tags = labels(d);
   assert.deepEqual(Object.keys(tags).sort(), ['B-LOC', 'B-MISC', 'B-ORG', 'B-PER', 'I-LOC', 'I-MISC', 'I-ORG', 'I-PER', 'O']);
   assert.equal(Object.values(tags).reduce((a, b) => a + b, 0), 203621 + 51362);
-  const first = svc.preview(d.id, 'train', 0, 1).rows[0];
+  const first = fx.svc.preview(d.id, 'train', 0, 1).rows[0];
   assert.deepEqual(first, {
     tokens: ['EU', 'rejects', 'German', 'call', 'to', 'boycott', 'British', 'lamb', '.'],
     pos: ['NNP', 'VBZ', 'JJ', 'NN', 'TO', 'VB', 'JJ', 'NN', '.'],
@@ -77,7 +62,7 @@ test('TREC: label-prefixed lines, COARSE:fine labels kept as given with coarse c
   assert.match(d.suggestion.reason, /coarse classes: .*ABBR 86.*/);
   for (const [k, n] of Object.entries({ ABBR: 86, DESC: 1162, ENTY: 1250, HUM: 1223, LOC: 835, NUM: 896 }))
     assert.ok(d.suggestion.reason.includes(`${k} ${n}`), k);
-  assert.deepEqual(svc.preview(d.id, 'train', 0, 1).rows[0], { label: 'DESC:manner', text: 'How did serfdom develop in and then leave Russia ?' });
+  assert.deepEqual(fx.svc.preview(d.id, 'train', 0, 1).rows[0], { label: 'DESC:manner', text: 'How did serfdom develop in and then leave Russia ?' });
 });
 
 test('SMS Spam: label<TAB>text with bare quotes', async () => {
@@ -113,18 +98,18 @@ test('XQuAD: one row per question, extractive-qa', async () => {
   assert.equal(d.format, 'squad');
   assert.deepEqual(d.splits, { train: 1190 });
   assert.equal(d.suggestion.type, 'extractive-qa');
-  const row = svc.preview(d.id, 'train', 0, 1).rows[0] as { context: string; answers: { text: string; answer_start: number }[] };
+  const row = fx.svc.preview(d.id, 'train', 0, 1).rows[0] as { context: string; answers: { text: string; answer_start: number }[] };
   assert.deepEqual(Object.keys(row), ['id', 'title', 'question', 'context', 'answers']);
   const a = row.answers[0];
   assert.equal(row.context.slice(a.answer_start, a.answer_start + a.text.length), a.text);
 });
 
 test('CMRC 2018: the 5 answers off their answer_start are reported; --yes imports the other 997', async () => {
-  const [refused] = await svc.importFiles([join(DATA, 'cmrc2018/cmrc2018_trial.json')]);
+  const [refused] = await fx.svc.importFiles([join(DATA, 'cmrc2018/cmrc2018_trial.json')]);
   assert.equal(refused.ok, false);
   assert.equal(refused.issues.length, 5);
   assert.ok(refused.issues.every((i) => i.file === 'cmrc2018_trial.json' && /^question TRIAL_210_QUERY_\d: answer ".+" is not at answer_start \d+ \(it occurs at \d+\)$/.test(i.reason)));
-  const [r] = await svc.importFiles([join(DATA, 'cmrc2018/cmrc2018_trial.json')], { acceptBadRows: true });
+  const [r] = await fx.svc.importFiles([join(DATA, 'cmrc2018/cmrc2018_trial.json')], { acceptBadRows: true });
   assert.ok(r.ok);
   if (r.ok) {
     assert.equal(r.badRows, 5);
@@ -148,13 +133,13 @@ test('ChnSentiCorp: Chinese TSV, classification', async () => {
 });
 
 test('list, get, delete', async () => {
-  const all = svc.list();
+  const all = fx.svc.list();
   assert.ok(all.length >= 9);
   const last = all[all.length - 1];
-  assert.deepEqual(svc.get(last.id), last);
-  svc.delete(last.id);
-  assert.throws(() => svc.get(last.id), { name: 'NotFoundError', message: `dataset ${last.id} not found` });
-  assert.throws(() => svc.delete(last.id), { name: 'NotFoundError' });
-  assert.equal((store.db.prepare('SELECT count(*) AS n FROM examples WHERE dataset_id = ?').get(last.id) as { n: number }).n, 0);
-  assert.throws(() => svc.preview(all[0].id, 'nope', 0, 1), { message: `dataset ${all[0].id} has no split 'nope' (it has train, dev)` });
+  assert.deepEqual(fx.svc.get(last.id), last);
+  fx.svc.delete(last.id);
+  assert.throws(() => fx.svc.get(last.id), { name: 'NotFoundError', message: `dataset ${last.id} not found` });
+  assert.throws(() => fx.svc.delete(last.id), { name: 'NotFoundError' });
+  assert.equal((fx.store.db.prepare('SELECT count(*) AS n FROM examples WHERE dataset_id = ?').get(last.id) as { n: number }).n, 0);
+  assert.throws(() => fx.svc.preview(all[0].id, 'nope', 0, 1), { message: `dataset ${all[0].id} has no split 'nope' (it has train, dev)` });
 });
