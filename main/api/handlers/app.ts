@@ -1,7 +1,6 @@
 // app.* calls.
 import type { Handlers } from './types';
-
-const version = '0.1.0';
+import { version } from '../../../package.json';
 
 export const appHandlers: Pick<Handlers, 'app.info'> = {
   'app.info': (_args, ctx) => ({

@@ -32,12 +32,22 @@ function discard(u: Upload): void {
   rmSync(u.path, { force: true });
 }
 
-/** Removes every unfinished upload (server shutdown). */
-export function discardAllUploads(): void {
-  for (const [id, u] of uploads) {
+/** Discards and forgets the given uploads; answers how many were in progress. */
+function discardIds(ids: Iterable<string>): number {
+  let n = 0;
+  for (const id of ids) {
+    const u = uploads.get(id);
+    if (!u) continue;
     discard(u);
     uploads.delete(id);
+    n++;
   }
+  return n;
+}
+
+/** Removes every unfinished upload (server shutdown). */
+export function discardAllUploads(): void {
+  discardIds([...uploads.keys()]);
 }
 
 function safeName(name: string): string {
@@ -98,23 +108,9 @@ export const uploadHandlers: Pick<Handlers, UploadCalls> = {
         (p) => ctx.emit('import.progress', p),
       );
     } finally {
-      for (const id of uploadIds) {
-        const u = uploads.get(id);
-        if (u) discard(u);
-        uploads.delete(id);
-      }
+      discardIds(uploadIds);
       cleanup();
     }
   },
-  'datasets.uploadCancel': ({ uploadIds }) => {
-    let cancelled = 0;
-    for (const id of uploadIds) {
-      const u = uploads.get(id);
-      if (!u) continue;
-      discard(u);
-      uploads.delete(id);
-      cancelled++;
-    }
-    return { cancelled };
-  },
+  'datasets.uploadCancel': ({ uploadIds }) => ({ cancelled: discardIds(uploadIds) }),
 };
