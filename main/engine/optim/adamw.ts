@@ -11,7 +11,7 @@ export interface AdamWConfig {
 
 /**
  * torch.nn.utils.clip_grad_norm_: norm = ||[||g_i||]||, g *= min(1, clip / (norm + 1e-6)).
- * `grads` are per-parameter gradients; returns the norm before clipping and the clip factor (a float32 scalar).
+ * `grads` are per-parameter gradients; returns the global norm before clipping (a float32 scalar); `clipFactor` turns it into the factor.
  */
 export function globalNorm(g: Graph, grads: Value[]): Value {
   const norms = grads.map((d) => g.unsqueeze(g.sqrt(g.reduceSumSquare(d, [], { keepdims: false })), [0])); // [1] each
