@@ -103,10 +103,11 @@ function buildInferGraph(spec: ModelSpec, layout: FlatLayout): Graph {
   const params = g.input('params', 'float32', [layout.size]);
   const views = layout.graphViews(g, params);
   const k: Ctx = { g, cfg: spec.config, training: false, p: (n) => views.get(n)! };
-  const ids = g.input('input_ids', 'int64', ['batch', spec.seq]);
-  const mask = g.input('attention_mask', 'int64', ['batch', spec.seq]);
-  const tt = g.input('token_type_ids', 'int64', ['batch', spec.seq]);
-  const enc = bertEncoder(k, ids, mask, tt, 'batch', spec.seq);
+  const seq = spec.seq ?? 'seq';
+  const ids = g.input('input_ids', 'int64', ['batch', seq]);
+  const mask = g.input('attention_mask', 'int64', ['batch', seq]);
+  const tt = g.input('token_type_ids', 'int64', ['batch', seq]);
+  const enc = bertEncoder(k, ids, mask, tt, 'batch', seq);
   for (const h of spec.heads) g.output(headOutputs(k, h, enc).logits!, `${h.name}.logits`);
   return g;
 }

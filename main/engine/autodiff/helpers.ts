@@ -139,9 +139,10 @@ export function sliceGrad(g: Graph, x: Value, dy: Value, starts: number[], ends:
 /** SoftmaxCrossEntropyLoss: (softmax − onehot) · valid / count, softmax recovered from the saved log-probabilities. */
 export function softmaxCrossEntropyGrad(g: Graph, logits: Value, labels: Value, logProb: Value, dy: Value, reduction: string, ignoreIndex: number | undefined): Value {
   const C = logits.shape[1]!;
-  if (typeof C !== 'number') throw new Error(`no gradient rule for SoftmaxCrossEntropyLoss with symbolic class count '${C}'`);
-  const classShape = logits.shape.map((_, i) => (i === 1 ? C : 1));
-  const classes = g.constant(Array.from({ length: C }, (_, i) => i), 'int64', classShape);
+  const others = logits.shape.flatMap((_, i) => (i === 1 ? [] : [i]));
+  const classes = typeof C === 'number' // [1, C, 1, ...]
+    ? g.constant(Array.from({ length: C }, (_, i) => i), 'int64', logits.shape.map((_, i) => (i === 1 ? C : 1)))
+    : g.unsqueeze(g.range(g.scalar(0, 'int64'), g.squeeze(g.slice(g.shape(logits), [1], [2], [0]), [0]), g.scalar(1, 'int64'), C), others); // e.g. span logits over a symbolic seq
   const lab = asInt64(g, labels);
   const onehot = g.cast(g.equal(g.unsqueeze(lab, [1]), classes), logits.dtype);
   let d = g.sub(g.exp(logProb), onehot);

@@ -383,8 +383,9 @@ export class Graph {
     const t: Attr = { kind: 'tensor', value: { dtype, shape: [1], data: typedArrayFor(dtype, [value]) } };
     return this.op1('ConstantOfShape', [sv], { value: t }, dtype, dims);
   }
-  range(start: Value, limit: Value, delta: Value): Value {
-    return this.op1('Range', [start, limit, delta], {}, start.dtype, [unknownDim()]);
+  /** `length` names the output's size when the caller knows it (e.g. a symbolic sequence length). */
+  range(start: Value, limit: Value, delta: Value, length?: Dim): Value {
+    return this.op1('Range', [start, limit, delta], {}, start.dtype, [length ?? unknownDim()]);
   }
 
   // ---- reductions (axes stored as attributes; the emitter turns them into inputs where the opset wants) ----

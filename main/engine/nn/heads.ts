@@ -1,5 +1,5 @@
 // Task heads and their losses, as in bert_mtl.py / Hugging Face.
-import type { Value } from '../graph';
+import type { Dim, Value } from '../graph';
 import type { HeadKind, HeadSpec } from './config';
 import { dropout, layerNorm, linear, type Ctx, type EncoderOut } from './layers';
 
@@ -40,7 +40,7 @@ export function headOutputs(k: Ctx, h: HeadSpec, enc: EncoderOut): HeadOutputs {
 }
 
 /** The head's loss (a float32 scalar) from its outputs and label tensors. */
-export function headLoss(k: Ctx, h: HeadSpec, out: HeadOutputs, labels: Record<string, Value>, seq: number): Value {
+export function headLoss(k: Ctx, h: HeadSpec, out: HeadOutputs, labels: Record<string, Value>, seq: Dim): Value {
   const { g } = k;
   switch (h.kind) {
     case 'sequence_classification': // CE, mean over rows
@@ -56,8 +56,11 @@ export function headLoss(k: Ctx, h: HeadSpec, out: HeadOutputs, labels: Record<s
       return g.reduceMean(g.mul(d, d), [0], { keepdims: false });
     }
     case 'span_extraction': { // HF: positions clamped to [0, S], S ignored, separate means, softmax over all S positions
-      const clamp = (pos: Value) => g.max(g.min(pos, g.scalar(seq, 'int64')), g.scalar(0, 'int64'));
-      const ce = (logits: Value, pos: Value) => g.softmaxCrossEntropyLoss(logits, clamp(pos), { ignoreIndex: seq, reduction: 'mean' });
+      // A symbolic seq has no static ignore index: positions must then lie in [0, S) (Chorus's encoder guarantees it,
+      // mapping unanswerable windows to [CLS] = 0) or be -100 to skip the row.
+      const ce = typeof seq === 'number'
+        ? (logits: Value, pos: Value) => g.softmaxCrossEntropyLoss(logits, g.max(g.min(pos, g.scalar(seq, 'int64')), g.scalar(0, 'int64')), { ignoreIndex: seq, reduction: 'mean' })
+        : (logits: Value, pos: Value) => g.softmaxCrossEntropyLoss(logits, pos, { ignoreIndex: IGNORE_INDEX, reduction: 'mean' });
       const sum = g.add(ce(out.start_logits!, labels.start_positions!), ce(out.end_logits!, labels.end_positions!));
       return g.div(sum, g.scalar(2));
     }

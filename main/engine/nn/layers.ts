@@ -11,6 +11,11 @@ export interface Ctx {
   p: Params;
   /** Dropout active (training); the fixtures use ratio 0, where dropout is skipped entirely. */
   training: boolean;
+  /**
+   * Seed of the next Dropout node. Each node gets its own seed so that a graph built twice with the same base seed
+   * draws the same masks (ORT seeds a node's generator once, at session creation). Unset: ORT picks random seeds.
+   */
+  nextDropoutSeed?: () => number;
 }
 
 /** torch.nn.Linear: x @ W.T + b, W stored [out, in]. */
@@ -25,17 +30,30 @@ export function layerNorm(k: Ctx, x: Value, prefix: string): Value {
 
 export function dropout(k: Ctx, x: Value, ratio: number): Value {
   if (!k.training || ratio === 0) return x;
-  return k.g.dropout(x, ratio, true).output;
+  return k.g.dropout(x, ratio, true, { seed: k.nextDropoutSeed?.() }).output;
 }
 
-/** LayerNorm(word[ids] + token_type[tt] + position[0..S-1]) -> [B, S, H]. seq must be static. */
-export function embeddings(k: Ctx, inputIds: Value, tokenTypeIds: Value, seq: number): Value {
+/**
+ * LayerNorm(word[ids] + token_type[tt] + position[0..S-1]) -> [B, S, H]. A static seq slices the position table;
+ * a symbolic one gathers rows 0..S-1 with S read from input_ids at run time.
+ */
+export function embeddings(k: Ctx, inputIds: Value, tokenTypeIds: Value, seq: Dim): Value {
   const { g } = k;
   const words = g.gather(k.p('embeddings.word_embeddings.weight'), inputIds, { axis: 0 }); // [B, S, H]
   const types = g.gather(k.p('embeddings.token_type_embeddings.weight'), tokenTypeIds, { axis: 0 }); // [B, S, H]
-  const pos = g.slice(k.p('embeddings.position_embeddings.weight'), [0], [seq], [0]); // [S, H]
+  const table = k.p('embeddings.position_embeddings.weight');
+  const pos = typeof seq === 'number'
+    ? g.slice(table, [0], [seq], [0]) // [S, H]
+    : g.gather(table, positionIds(k, inputIds, seq), { axis: 0 }); // [S, H]
   const x = g.add(g.add(words, types), pos);
   return dropout(k, layerNorm(k, x, 'embeddings.LayerNorm'), k.cfg.hiddenDropoutProb);
+}
+
+/** 0..S-1 as int64 [S], S being input_ids' second dimension at run time. */
+function positionIds(k: Ctx, inputIds: Value, seq: Dim): Value {
+  const { g } = k;
+  const len = g.squeeze(g.slice(g.shape(inputIds), [1], [2], [0]), [0]); // [] int64
+  return g.range(g.scalar(0, 'int64'), len, g.scalar(1, 'int64'), seq);
 }
 
 /** (1 - mask) * -10000 as float32, [B, 1, 1, S]. */
@@ -46,7 +64,7 @@ export function maskBias(k: Ctx, attentionMask: Value): Value {
 }
 
 /** softmax(Q K^T / sqrt(headDim) + maskBias) V, heads merged back -> [B, S, H]. */
-export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, batch: Dim, seq: number): Value {
+export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, batch: Dim, seq: Dim): Value {
   const { g, cfg } = k;
   const A = cfg.numAttentionHeads, D = cfg.hiddenSize / A;
   const split = (t: Value) => g.transpose(g.reshape(t, [0, 0, A, D]), { perm: [0, 2, 1, 3] }); // [B, S, H] -> [B, A, S, D]
@@ -66,7 +84,7 @@ export function addNorm(k: Ctx, x: Value, residual: Value, prefix: string): Valu
 }
 
 /** Post-LN BERT layer: attention + add&norm, then GELU MLP + add&norm. */
-export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Dim, seq: number): Value {
+export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Dim, seq: Dim): Value {
   const p = `encoder.layer.${i}`;
   const a = addNorm(k, selfAttention(k, x, bias, `${p}.attention.self`, batch, seq), x, `${p}.attention.output`);
   const mid = k.g.gelu(linear(k, a, `${p}.intermediate.dense`)); // exact erf GELU
@@ -76,7 +94,7 @@ export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Di
 export interface EncoderOut { hidden: Value; pooled: () => Value }
 
 /** Embeddings + every layer; the pooler is built on demand (tanh(dense(h[:, 0]))). */
-export function bertEncoder(k: Ctx, inputIds: Value, attentionMask: Value, tokenTypeIds: Value, batch: Dim, seq: number): EncoderOut {
+export function bertEncoder(k: Ctx, inputIds: Value, attentionMask: Value, tokenTypeIds: Value, batch: Dim, seq: Dim): EncoderOut {
   const bias = maskBias(k, attentionMask);
   let h = embeddings(k, inputIds, tokenTypeIds, seq);
   for (let i = 0; i < k.cfg.numHiddenLayers; i++) h = encoderLayer(k, h, bias, i, batch, seq);

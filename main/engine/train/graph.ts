@@ -1,5 +1,5 @@
 // Multi-task graphs over a flat parameter buffer: the train step (forward, backward, clip, AdamW) and eval.
-import { attr, Graph, type Value } from '../graph';
+import { attr, Graph, type Dim, type Value } from '../graph';
 import { gradients } from '../autodiff';
 import { bertEncoder, pooler, frozenRows, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type EncoderOut, type HeadSpec } from '../nn';
 import { adamwStep, clipFactor, FlatLayout, globalNorm, type AdamWConfig } from '../optim';
@@ -12,8 +12,11 @@ export interface TaskHead extends HeadSpec {
 export interface ModelSpec {
   config: BertConfig;
   heads: TaskHead[];
-  /** Sequence length of every batch. */
-  seq: number;
+  /**
+   * Sequence length of every batch, fixed at build time; omitted, each head's length is its own symbolic dim
+   * `seq_<head>` and batches may be padded to their own longest row.
+   */
+  seq?: number;
 }
 
 export const layoutFor = (m: ModelSpec): FlatLayout => new FlatLayout(modelParamShapes(m.config, m.heads));
@@ -25,20 +28,28 @@ export function batchInputNames(h: HeadSpec): string[] {
 
 interface Forward { ctx: Ctx; views: Map<string, Value>; perHead: { head: TaskHead; outputs: Record<string, Value>; hidden: Value; pooled: Value | null; loss: Value }[]; loss: Value; weights: Value }
 
-function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, training: boolean, wantPooled: boolean, concatHeads: boolean): Forward {
+/** The sequence dim of a head's batch tensors. */
+export const seqDimOf = (m: ModelSpec, h: HeadSpec): Dim => m.seq ?? `seq_${h.name}`;
+
+function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, training: boolean, wantPooled: boolean, o: GraphBuildOptions): Forward {
   const views = layout.graphViews(g, params);
-  const ctx: Ctx = { g, cfg: m.config, training, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
+  let seedCount = 0;
+  const nextDropoutSeed = o.dropoutSeed === undefined ? undefined : () => o.dropoutSeed! * 4096 + seedCount++;
+  const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
+  const concatHeads = o.concatHeads ?? false;
+  if (concatHeads && m.seq === undefined && m.heads.length > 1) throw new Error('concatHeads needs a fixed ModelSpec.seq shared by every head');
   const weights = g.input('task_weights', 'float32', [m.heads.length]);
   const perHead: Forward['perHead'] = [];
   let total: Value | null = null;
   const heads = m.heads.map((h) => {
     const B = h.batchDim ?? `batch_${h.name}`;
-    const ids = g.input(`${h.name}.input_ids`, 'int64', [B, m.seq]);
-    const mask = g.input(`${h.name}.attention_mask`, 'int64', [B, m.seq]);
-    const tt = g.input(`${h.name}.token_type_ids`, 'int64', [B, m.seq]);
+    const S = seqDimOf(m, h);
+    const ids = g.input(`${h.name}.input_ids`, 'int64', [B, S]);
+    const mask = g.input(`${h.name}.attention_mask`, 'int64', [B, S]);
+    const tt = g.input(`${h.name}.token_type_ids`, 'int64', [B, S]);
     const labels: Record<string, Value> = {};
-    for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.perToken ? [B, m.seq] : [B]);
-    return { h, B, ids, mask, tt, labels };
+    for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.perToken ? [B, S] : [B]);
+    return { h, B, S, ids, mask, tt, labels };
   });
   let encs: EncoderOut[];
   if (concatHeads && heads.length > 1) {
@@ -46,15 +57,15 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
     const cat = (f: (x: (typeof heads)[number]) => Value) => g.concat(heads.map(f), { axis: 0 });
     const ids = cat((x) => x.ids);
     if (!g.symbols.has('batch_all')) g.symbols.set('batch_all', { value: ids, axis: 0 });
-    const enc = bertEncoder(ctx, ids, cat((x) => x.mask), cat((x) => x.tt), 'batch_all', m.seq);
+    const enc = bertEncoder(ctx, ids, cat((x) => x.mask), cat((x) => x.tt), 'batch_all', m.seq!);
     const sizes = g.concat(heads.map((x) => g.slice(g.shape(x.ids), [0], [1], [0])), { axis: 0 }); // [heads] int64
-    const parts = g.op('Split', [enc.hidden, sizes], { axis: attr.int(0) }, heads.map((x) => ({ dtype: 'float32', shape: [x.B, m.seq, m.config.hiddenSize] })));
+    const parts = g.op('Split', [enc.hidden, sizes], { axis: attr.int(0) }, heads.map((x) => ({ dtype: 'float32', shape: [x.B, x.S, m.config.hiddenSize] })));
     encs = parts.map((hidden) => { let pooled: Value | null = null; return { hidden, pooled: () => (pooled ??= pooler(ctx, hidden)) }; });
-  } else encs = heads.map((x) => bertEncoder(ctx, x.ids, x.mask, x.tt, x.B, m.seq));
-  heads.forEach(({ h, labels }, i) => {
+  } else encs = heads.map((x) => bertEncoder(ctx, x.ids, x.mask, x.tt, x.B, x.S));
+  heads.forEach(({ h, S, labels }, i) => {
     const enc = encs[i]!;
     const outputs = headOutputs(ctx, h, enc);
-    const loss = headLoss(ctx, h, outputs, labels, m.seq);
+    const loss = headLoss(ctx, h, outputs, labels, S);
     const pooledKind = h.kind === 'sequence_classification' || h.kind === 'regression';
     perHead.push({ head: h, outputs, hidden: enc.hidden, pooled: wantPooled && pooledKind ? enc.pooled() : null, loss });
     const w = g.squeeze(g.slice(weights, [i], [i + 1], [0]), [0]); // []
@@ -71,6 +82,8 @@ export interface GraphBuildOptions {
    * neutral (minilm train within noise, tiny ~2% slower), so it is off by default.
    */
   concatHeads?: boolean;
+  /** Base seed of the Dropout nodes (node i gets base·4096 + i); unset, ORT seeds them randomly. */
+  dropoutSeed?: number;
 }
 
 export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {
@@ -91,7 +104,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const vIn = g.input('v', 'float32', [N]);
   const lr = g.input('lr', 'float32', []);
   const step = g.input('step', 'float32', []);
-  const f = forward(g, m, layout, params, true, false, o.concatHeads ?? false);
+  const f = forward(g, m, layout, params, true, false, o);
 
   const viewList = layout.entries.map((e) => f.views.get(e.name)!);
   const grads = gradients(f.loss, viewList).map((d, i) => d ?? g.constant(new Float32Array(layout.entries[i]!.size), 'float32', layout.entries[i]!.shape)); // unused params: exact zeros
@@ -126,7 +139,7 @@ export function buildEvalGraph(m: ModelSpec, o: GraphBuildOptions = {}): { graph
   const g = new Graph('chorus_eval');
   const layout = layoutFor(m);
   const params = g.input('params', 'float32', [layout.size]);
-  const f = forward(g, m, layout, params, false, true, o.concatHeads ?? false);
+  const f = forward(g, m, layout, params, false, true, o);
   g.output(f.loss, 'loss');
   g.output(g.concat(f.perHead.map((p) => g.unsqueeze(p.loss, [0])), { axis: 0 }), 'task_losses');
   for (const p of f.perHead) {

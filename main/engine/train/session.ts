@@ -107,11 +107,55 @@ export class TrainSession {
     return feeds;
   }
 
+  /** Train-graph runs since this session was created: what a resumed run replays to reach the same dropout state. */
+  calls = 0;
+
+  /** Replaces parameters, optimizer moments and the step counter (a checkpoint being restored). */
+  setState(state: { params: Float32Array; m: Float32Array; v: Float32Array; step: number }): void {
+    const N = this.layout.size;
+    for (const [k, a] of [['params', state.params], ['m', state.m], ['v', state.v]] as const)
+      if (a.length !== N) throw new Error(`TrainSession.setState: ${k} has ${a.length} values, the model needs ${N}`);
+    this.params.set(state.params);
+    this.m.set(state.m);
+    this.v.set(state.v);
+    this.step = state.step;
+  }
+
+  /**
+   * Runs the train graph `calls` times on `batches` (tiny ones do: ORT's Dropout draws one seed per run whatever the
+   * shape) and throws the results away: parameters, moments and step stay as they are, only the Dropout generators
+   * move on. A resumed run calls this to line its masks up with the run it continues.
+   */
+  async advanceRandomState(calls: number, batches: HeadBatch[]): Promise<void> {
+    const N = this.layout.size;
+    const s = this.spare;
+    for (let i = 0; i < calls; i++) {
+      this.calls += 1;
+      await this.train.run({
+        ...this.batchFeeds(batches),
+        params: new ort.Tensor('float32', this.params, [N]),
+        m: new ort.Tensor('float32', this.m, [N]),
+        v: new ort.Tensor('float32', this.v, [N]),
+        lr: new ort.Tensor('float32', Float32Array.of(0), []),
+        step: new ort.Tensor('float32', Float32Array.of(1), []),
+        task_weights: new ort.Tensor('float32', new Float32Array(this.spec.heads.length), [this.spec.heads.length]),
+      }, {
+        params_out: new ort.Tensor('float32', s.params, [N]),
+        m_out: new ort.Tensor('float32', s.m, [N]),
+        v_out: new ort.Tensor('float32', s.v, [N]),
+        loss: new ort.Tensor('float32', this.lossBuf, []),
+        grad_norm: new ort.Tensor('float32', this.normBuf, []),
+        task_losses: new ort.Tensor('float32', this.tlBuf, [this.tlBuf.length]),
+      });
+    }
+  }
+
   /** One optimizer step. batches are in head order; weights are the per-head loss weights. */
   async trainStep(batches: HeadBatch[], weights: number[], lr: number, o: { wantGrads?: boolean } = {}): Promise<StepResult> {
     const N = this.layout.size;
     if (o.wantGrads && !this.debugGrads) throw new Error('trainStep: wantGrads needs a session created with debugGrads: true');
     this.step += 1;
+    this.calls += 1;
     const feeds = {
       ...this.batchFeeds(batches),
       params: new ort.Tensor('float32', this.params, [N]),
