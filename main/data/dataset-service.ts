@@ -82,6 +82,17 @@ export class DatasetService {
     return { datasetId: id, split, offset: off, total: d.splits[split], columns, rows: rows.map((r) => rowObject(JSON.parse(r.data), columns)) };
   }
 
+  /** Every row of one split, in file order, as objects keyed by column name (what training reads). */
+  rows(id: number, split: string): Record<string, unknown>[] {
+    const d = this.get(id);
+    if (!(split in d.splits)) throw new NotFoundError(`dataset ${id} has no split '${split}' (it has ${Object.keys(d.splits).join(', ')})`);
+    const columns = d.columns.map((c) => c.name);
+    const out: Record<string, unknown>[] = [];
+    for (const r of this.store.db.prepare('SELECT data FROM examples WHERE dataset_id = ? AND split = ? ORDER BY idx').iterate(id, split) as Iterable<{ data: string }>)
+      out.push(rowObject(JSON.parse(r.data), columns));
+    return out;
+  }
+
   delete(id: number): void {
     const info = this.store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
     if (info.changes === 0) throw new NotFoundError(`dataset ${id} not found`);

@@ -63,6 +63,8 @@ const taskCommon = {
   /** Loss weight under static weighting; missing → 1. */
   weight: z.number().optional().transform((w) => w ?? 1),
   dropout: z.number().min(0).lt(1).optional(),
+  /** Tokens per example for this task; defaults to backbone.maxLength (and may not exceed it). */
+  maxLength: z.number().int().min(8).optional(),
 };
 
 const classificationTask = z.strictObject({
@@ -86,7 +88,7 @@ const tokenClassificationTask = z.strictObject({
   ...taskCommon,
   type: z.literal('token-classification'),
   tokens: column.default('tokens'),
-  tags: column.default('ner_tags'),
+  tags: column.default('tags'),
   labelMap: labelMapSchema.optional(),
 });
 
@@ -118,6 +120,8 @@ const backboneSchema = z.strictObject({
   heads: z.number().int().positive().default(4),
   intermediate: z.number().int().positive().default(1024),
   maxLength: z.number().int().min(8).default(128),
+  /** Hidden and attention-probability dropout. */
+  dropout: z.number().min(0).lt(1).default(0.1),
   tokenizer: tokenizerSchema.prefault({}),
 });
 
@@ -140,7 +144,25 @@ const trainingSchema = z.strictObject({
   weighting: z.enum(WEIGHTING).default('static'),
   seed: z.number().int().min(0).default(0),
   evalEvery: z.number().int().positive().default(200),
+  /** Steps between resumable checkpoints; defaults to evalEvery. */
+  checkpointEvery: z.number().int().positive().optional(),
   earlyStopping: earlyStoppingSchema.prefault({}),
+  weightDecay: z.number().min(0).default(0.01),
+  /** Global gradient-norm clipping; 0 disables it. */
+  clipGradNorm: z.number().min(0).default(1),
+  /** Share of train held out for validation when a dataset has no validation split of its own. */
+  validationFraction: z.number().gt(0).lt(1).default(0.1),
+  evalBatchSize: z.number().int().positive().default(128),
+  /** DWA's temperature (weighting 'dwa'). */
+  dwaTemperature: z.number().positive().default(2),
+  /**
+   * Training-time budget: the schedule length (steps) is set from the speed of the first steps so that training fits
+   * it, and training stops when it is spent. evalEverySeconds then sets evalEvery the same way.
+   */
+  budgetSeconds: z.number().positive().optional(),
+  evalEverySeconds: z.number().positive().optional(),
+  /** Also train every task alone with the same budget (single-task baselines for comparison). */
+  baselines: z.boolean().default(false),
 });
 
 export const runConfigSchema = z
@@ -187,6 +209,12 @@ export const runConfigSchema = z
         message: `required when training.sampling is 'temperature'`,
       });
     }
+    cfg.tasks.forEach((task, i) => {
+      if (task.maxLength !== undefined && task.maxLength > cfg.backbone.maxLength)
+        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'maxLength'], message: `must not exceed backbone.maxLength (${cfg.backbone.maxLength})` });
+    });
+    if (cfg.training.evalEverySeconds !== undefined && cfg.training.budgetSeconds === undefined)
+      ctx.addIssue({ code: 'custom', path: ['training', 'evalEverySeconds'], message: 'needs training.budgetSeconds' });
     const metric = cfg.training.earlyStopping.metric;
     if (metric !== 'mean' && !seen.has(metric)) {
       ctx.addIssue({

@@ -5,18 +5,16 @@
 // Normalisation is BERT's: clean text, lowercase, strip accents, CJK characters split off as their own words;
 // pre-tokenisation is BertPreTokenizer (whitespace + punctuation).
 //
-// Training: the Node binding only exposes `Tokenizer.train(files)` with the default WordPiece trainer
-// (vocab 30000, no special tokens, no options). WordPiece training is greedy (alphabet first, then merges in
-// order), so the first `vocabSize - 5` ids of that run are the vocabulary a `vocabSize` run would produce; we keep
-// those and prepend the five special tokens (same procedure as the PyTorch reference, shared/reference/quality).
+// Training: the binding's own trainer takes no options and returns a different vocabulary on every call (ties are
+// broken in hash-map order), so words are counted with the binding's normaliser and pre-tokenizer and the merges
+// are learnt by wordpiece-trainer.ts (the same algorithm, deterministic ties); the five special tokens go in front.
 //
 // Special tokens and truncation are applied here in TypeScript rather than by the binding's post-processor, so the
 // layout ([CLS] a [SEP] b [SEP], longest-first truncation, sliding windows) is fully under our control.
 // All character offsets returned by this module are JS string (UTF-16 code unit) indices into the ORIGINAL text;
 // the binding reports Unicode code point offsets, which we convert.
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { trainWordPieces } from './wordpiece-trainer';
 import * as hf from 'tokenizers';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
@@ -119,30 +117,18 @@ export class WordPieceTokenizer {
   ): WordPieceTokenizer {
     const vocabSize = options.vocabSize ?? DEFAULT_VOCAB_SIZE;
     if (vocabSize <= SPECIAL_TOKENS.length) throw new Error(`vocabSize must exceed ${SPECIAL_TOKENS.length}`);
-    const dir = mkdtempSync(join(tmpdir(), 'chorus-wp-'));
-    try {
-      const file = join(dir, 'corpus.txt');
-      const lines: string[] = [];
-      for (const t of texts) lines.push(t.replace(/[\r\n]+/g, ' '));
-      writeFileSync(file, lines.join('\n') + '\n');
-      const trainer = new hf.Tokenizer(hf.WordPiece.empty());
-      trainer.setNormalizer(makeNormalizer());
-      trainer.setPreTokenizer(hf.bertPreTokenizer());
-      trainer.train([file]);
-      const full = Object.entries(trainer.getVocab(false)).sort((x, y) => x[1] - y[1]);
-      const want = vocabSize - SPECIAL_TOKENS.length;
-      if (full.length < want && !options.allowSmaller) {
-        throw new Error(`trained vocabulary too small: ${full.length} < ${want}`);
-      }
-      const list = [...SPECIAL_TOKENS, ...full.slice(0, want).map(([tok]) => tok).filter((t) => !(SPECIAL_TOKENS as readonly string[]).includes(t))];
-      const vocab: Record<string, number> = {};
-      list.forEach((tok, i) => {
-        vocab[tok] = i;
-      });
-      return WordPieceTokenizer.fromVocab(vocab);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const normalizer = makeNormalizer();
+    const pre = hf.bertPreTokenizer();
+    const counts = new Map<string, number>();
+    for (const t of texts) {
+      for (const [word] of pre.preTokenizeString(normalizer.normalizeString(t))) counts.set(word, (counts.get(word) ?? 0) + 1);
     }
+    const want = vocabSize - SPECIAL_TOKENS.length;
+    const learned = trainWordPieces(counts, want + SPECIAL_TOKENS.length).filter((t) => !(SPECIAL_TOKENS as readonly string[]).includes(t)).slice(0, want);
+    if (learned.length < want && !options.allowSmaller) throw new Error(`trained vocabulary too small: ${learned.length} < ${want}`);
+    const vocab: Record<string, number> = {};
+    [...SPECIAL_TOKENS, ...learned].forEach((tok, i) => (vocab[tok] = i));
+    return WordPieceTokenizer.fromVocab(vocab);
   }
 
   /** Builds a tokenizer from a token → id map that already holds the special tokens at ids 0..4. */

@@ -53,6 +53,7 @@ test('defaults are filled', () => {
       heads: 4,
       intermediate: 1024,
       maxLength: 128,
+      dropout: 0.1,
       tokenizer: { type: 'wordpiece', vocabSize: 8000 },
     },
     tasks: [{ name: 'a', type: 'classification', dataset: 'd', text: 'text', label: 'label', weight: 1 }],
@@ -67,6 +68,12 @@ test('defaults are filled', () => {
       seed: 0,
       evalEvery: 200,
       earlyStopping: { patience: 5, metric: 'mean' },
+      weightDecay: 0.01,
+      clipGradNorm: 1,
+      validationFraction: 0.1,
+      evalBatchSize: 128,
+      dwaTemperature: 2,
+      baselines: false,
     },
     device: 'auto',
     threads: 0,
@@ -100,7 +107,7 @@ test('per-type column defaults, labelMap and dropout', () => {
     labelMap: { type: 'prefix', separator: ':' },
   });
   assert.deepEqual(cfg.tasks[1]!.type === 'classification' && cfg.tasks[1]!.labelMap, { pos: 'positive', neg: 'negative' });
-  assert.deepEqual(cfg.tasks[3], { name: 'ner', type: 'token-classification', dataset: 'conll', tokens: 'tokens', tags: 'ner_tags', weight: 1 });
+  assert.deepEqual(cfg.tasks[3], { name: 'ner', type: 'token-classification', dataset: 'conll', tokens: 'tokens', tags: 'tags', weight: 1 });
   assert.deepEqual(cfg.tasks[4], {
     name: 'qa',
     type: 'extractive-qa',
@@ -230,7 +237,7 @@ test('validateAgainstDatasets', () => {
         ]),
     },
     'msrp.tsv': { columns: ['Quality', '#1 String', '#2 String'], labelCounts: () => new Map([['1', 5]]) },
-    conll2003: { columns: ['id', 'tokens', 'ner_tags'] },
+    conll2003: { columns: ['id', 'tokens', 'tags'] },
     trec: {
       columns: ['text', 'label'],
       labelCounts: () =>
@@ -262,7 +269,7 @@ test('validateAgainstDatasets', () => {
       path: 'tasks[1].textPair',
       message: "column '#3 String' not found in dataset 'msrp.tsv' (columns: Quality, #1 String, #2 String)",
     },
-    { path: 'tasks[2].tags', message: "column 'pos_tags' not found in dataset 'conll2003' (columns: id, tokens, ner_tags)" },
+    { path: 'tasks[2].tags', message: "column 'pos_tags' not found in dataset 'conll2003' (columns: id, tokens, tags)" },
   ]);
 
   // label maps apply before counting classes: TREC coarse prefixes collapse LOC:city/LOC:country into one class

@@ -5,6 +5,10 @@ import { showCommand } from './show';
 import { deleteCommand } from './delete';
 import { replayReferenceCommand } from './replay-reference';
 import { serveCommand } from './serve';
+import { trainCommand } from './train';
+import { runCommand, runsCommand } from './runs';
+import { resumeCommand, stopCommand } from './stop-resume';
+import { evalCommand, predictCommand } from './eval-predict';
 
 /** Every `chorus` command, one line each. Add a command by creating its file and listing it here. */
 export const COMMANDS: Command[] = [
@@ -14,4 +18,11 @@ export const COMMANDS: Command[] = [
   deleteCommand,
   replayReferenceCommand,
   serveCommand,
+  trainCommand,
+  runsCommand,
+  runCommand,
+  stopCommand,
+  resumeCommand,
+  evalCommand,
+  predictCommand,
 ];

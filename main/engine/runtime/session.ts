@@ -1,5 +1,8 @@
 // ONNX Runtime sessions over Chorus graphs: execution-provider choice, threads, pre-allocated outputs.
 import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Graph } from '../graph';
 import { toModelProto } from '../onnx';
 
@@ -24,6 +27,20 @@ export interface SessionOptions {
 
 /** Providers in the order 'auto' tries them before falling back to CPU. */
 const AUTO_ORDER: Exclude<ExecutionProviderName, 'auto' | 'cpu'>[] = ['cuda', 'dml', 'coreml', 'webgpu'];
+
+/** What 'auto' settled on in this process: probing providers once is slow and noisy, so later sessions reuse it. */
+let autoChoice: { ep: Exclude<ExecutionProviderName, 'auto'>; reason: string | null } | null = null;
+
+/** Whether onnxruntime-node's CUDA provider library sits beside its binding (its install script fetches it on request). */
+function cudaLibrariesPresent(): boolean {
+  try {
+    const root = dirname(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')));
+    const dir = join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(join(dir, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return true; // unknown layout: let ORT try
+  }
+}
 
 export function availableExecutionProviders(): string[] {
   return ort.listSupportedBackends().map((b) => b.name);
@@ -64,16 +81,21 @@ export class GraphSession {
     };
     const tryCreate = (ep: string) => ort.InferenceSession.create(bytes, { ...base, executionProviders: [ep] });
     if (requested === 'auto') {
+      if (autoChoice) return new GraphSession(await tryCreate(autoChoice.ep), autoChoice.ep, autoChoice.reason); // decided once per process
       const failures: string[] = [];
       for (const ep of AUTO_ORDER) {
         if (!available.includes(ep)) continue;
+        if (ep === 'cuda' && !cudaLibrariesPresent()) { failures.push('cuda: CUDA provider libraries not installed (see README, GPU)'); continue; }
         try {
-          return new GraphSession(await tryCreate(ep), ep, null);
+          const session = await ort.InferenceSession.create(bytes, { ...base, logSeverityLevel: 4, executionProviders: [ep] });
+          autoChoice = { ep, reason: null };
+          return new GraphSession(session, ep, null);
         } catch (e) {
           failures.push(`${ep}: ${(e as Error).message.split('\n')[0]}`);
         }
       }
       const reason = `no accelerator usable (available: ${available.join(', ')}${failures.length ? `; ${failures.join('; ')}` : ''}), using cpu`;
+      autoChoice = { ep: 'cpu', reason };
       return new GraphSession(await tryCreate('cpu'), 'cpu', reason);
     }
     if (!available.includes(requested))

@@ -28,6 +28,13 @@ export function batchInputNames(h: HeadSpec): string[] {
 
 interface Forward { ctx: Ctx; views: Map<string, Value>; perHead: { head: TaskHead; outputs: Record<string, Value>; hidden: Value; pooled: Value | null; loss: Value }[]; loss: Value; weights: Value }
 
+/** The heads a graph computes (GraphBuildOptions.activeHeads), in ModelSpec order. */
+export function activeHeadsOf(m: ModelSpec, o: GraphBuildOptions = {}): TaskHead[] {
+  if (!o.activeHeads) return m.heads;
+  for (const n of o.activeHeads) if (!m.heads.some((h) => h.name === n)) throw new Error(`activeHeads: the model has no head '${n}' (heads: ${m.heads.map((h) => h.name).join(', ')})`);
+  return m.heads.filter((h) => o.activeHeads!.includes(h.name));
+}
+
 /** The sequence dim of a head's batch tensors. */
 export const seqDimOf = (m: ModelSpec, h: HeadSpec): Dim => m.seq ?? `seq_${h.name}`;
 
@@ -37,11 +44,12 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
   const nextDropoutSeed = o.dropoutSeed === undefined ? undefined : () => o.dropoutSeed! * 4096 + seedCount++;
   const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
   const concatHeads = o.concatHeads ?? false;
-  if (concatHeads && m.seq === undefined && m.heads.length > 1) throw new Error('concatHeads needs a fixed ModelSpec.seq shared by every head');
-  const weights = g.input('task_weights', 'float32', [m.heads.length]);
+  if (concatHeads && m.seq === undefined && activeHeadsOf(m, o).length > 1) throw new Error('concatHeads needs a fixed ModelSpec.seq shared by every head');
+  const active = activeHeadsOf(m, o);
+  const weights = g.input('task_weights', 'float32', [active.length]);
   const perHead: Forward['perHead'] = [];
   let total: Value | null = null;
-  const heads = m.heads.map((h) => {
+  const heads = active.map((h) => {
     const B = h.batchDim ?? `batch_${h.name}`;
     const S = seqDimOf(m, h);
     const ids = g.input(`${h.name}.input_ids`, 'int64', [B, S]);
@@ -82,6 +90,11 @@ export interface GraphBuildOptions {
    * neutral (minilm train within noise, tiny ~2% slower), so it is off by default.
    */
   concatHeads?: boolean;
+  /**
+   * Compute only these heads (the parameter layout still holds every head). A train step then leaves the
+   * parameters it does not reach, and their moments, untouched — PyTorch skips parameters without a gradient.
+   */
+  activeHeads?: string[];
   /** Base seed of the Dropout nodes (node i gets base·4096 + i); unset, ORT seeds them randomly. */
   dropoutSeed?: number;
 }
@@ -107,7 +120,9 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const f = forward(g, m, layout, params, true, false, o);
 
   const viewList = layout.entries.map((e) => f.views.get(e.name)!);
-  const grads = gradients(f.loss, viewList).map((d, i) => d ?? g.constant(new Float32Array(layout.entries[i]!.size), 'float32', layout.entries[i]!.shape)); // unused params: exact zeros
+  const raw = gradients(f.loss, viewList);
+  const unreached = new Set(layout.entries.filter((_, i) => raw[i] === null).map((e) => e.name));
+  const grads = raw.map((d, i) => d ?? g.constant(new Float32Array(layout.entries[i]!.size), 'float32', layout.entries[i]!.shape)); // unused params: exact zeros
   for (const { name, row } of frozenRows(m.config)) { // padding_idx rows get no gradient
     const i = layout.entries.findIndex((e) => e.name === name);
     const rows = layout.entries[i]!.shape[0]!;
@@ -119,7 +134,11 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const flatGrad = g.concat(grads.map((d) => g.reshape(d, [-1])), { axis: 0 }); // [N]
   const norm = globalNorm(g, grads);
   const clipped = o.clipGradNorm && o.clipGradNorm > 0 ? g.mul(flatGrad, clipFactor(g, norm, o.clipGradNorm)) : flatGrad;
-  const next = adamwStep(g, { params, m: mIn, v: vIn }, clipped, lr, step, layout.mask((n) => !isNoDecay(n)), o);
+  let next = adamwStep(g, { params, m: mIn, v: vIn }, clipped, lr, step, layout.mask((n) => !isNoDecay(n)), o);
+  if (unreached.size) { // parameters no loss reaches keep their values and moments (no decay, no stale momentum)
+    const keep = g.constant(layout.mask((n) => unreached.has(n)), 'bool', [N]);
+    next = { params: g.where(keep, params, next.params), m: g.where(keep, mIn, next.m), v: g.where(keep, vIn, next.v) };
+  }
 
   g.output(next.params, 'params_out');
   g.output(next.m, 'm_out');

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
 import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
-import { batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TrainGraphOptions } from './graph';
+import { activeHeadsOf, batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TaskHead, type TrainGraphOptions } from './graph';
 
 /** One head's batch: tensors keyed by their name without the head prefix (input_ids, labels, ...). */
 export type HeadBatch = Record<string, ort.Tensor>;
@@ -51,6 +51,7 @@ export class TrainSession {
     /** Whether the train graph outputs the raw flat gradient (TrainGraphOptions.debugGrads). */
     readonly debugGrads: boolean,
     initial: Float32Array,
+    activeHeads?: string[],
   ) {
     const N = layout.size;
     if (initial.length !== N) throw new Error(`TrainSession: initial parameters have ${initial.length} values, the model needs ${N}`);
@@ -59,7 +60,8 @@ export class TrainSession {
     this.v = new Float32Array(N);
     this.spare = { params: new Float32Array(N), m: new Float32Array(N), v: new Float32Array(N) };
     this.lossBuf = new Float32Array(1);
-    this.tlBuf = new Float32Array(spec.heads.length);
+    this.heads = activeHeadsOf(spec, { activeHeads });
+    this.tlBuf = new Float32Array(this.heads.length);
   }
 
   static async create(spec: ModelSpec, initial: Float32Array, o: TrainSessionOptions): Promise<TrainSession> {
@@ -71,7 +73,7 @@ export class TrainSession {
     const trainBytes = toModelProto(graph);
     const trainBuildMs = lap();
     const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
-    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial);
+    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads);
     s.timings = { trainBuildMs, trainSessionMs: lap(), evalBuildMs: 0, evalSessionMs: 0 };
     return s;
   }
@@ -81,7 +83,7 @@ export class TrainSession {
     if (this.evalSession) return Promise.resolve(this.evalSession);
     this.evalPending ??= (async () => {
       let t = performance.now();
-      const evalBytes = toModelProto(buildEvalGraph(this.spec, { concatHeads: this.concatHeads }).graph);
+      const evalBytes = toModelProto(buildEvalGraph(this.spec, { concatHeads: this.concatHeads, activeHeads: this.heads.map((h) => h.name) }).graph);
       this.timings.evalBuildMs = performance.now() - t;
       t = performance.now();
       const ev = await GraphSession.create(evalBytes, this.so);
@@ -92,9 +94,12 @@ export class TrainSession {
     return this.evalPending;
   }
 
-  private batchFeeds(batches: HeadBatch[]): Record<string, ort.Tensor> {
+  /** The heads this session's train graph computes (all unless TrainSessionOptions.activeHeads). */
+  readonly heads: TaskHead[];
+
+  private batchFeeds(batches: HeadBatch[], heads: TaskHead[] = this.heads): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {};
-    this.spec.heads.forEach((h, i) => {
+    heads.forEach((h, i) => {
       const b = batches[i];
       if (!b) throw new Error(`no batch for head '${h.name}'`);
       for (const full of batchInputNames(h)) {
@@ -109,6 +114,20 @@ export class TrainSession {
 
   /** Train-graph runs since this session was created: what a resumed run replays to reach the same dropout state. */
   calls = 0;
+
+  /**
+   * Takes over another session's buffers and step (no copy): sessions of one model that train different task
+   * subsets hand the same state along. The other session must adopt back before it steps again.
+   */
+  adoptState(from: TrainSession): void {
+    if (from === this) return;
+    if (from.layout.size !== this.layout.size) throw new Error('TrainSession.adoptState: the sessions have different parameter layouts');
+    this.params = from.params;
+    this.m = from.m;
+    this.v = from.v;
+    this.spare = from.spare;
+    this.step = from.step;
+  }
 
   /** Replaces parameters, optimizer moments and the step counter (a checkpoint being restored). */
   setState(state: { params: Float32Array; m: Float32Array; v: Float32Array; step: number }): void {
@@ -138,7 +157,7 @@ export class TrainSession {
         v: new ort.Tensor('float32', this.v, [N]),
         lr: new ort.Tensor('float32', Float32Array.of(0), []),
         step: new ort.Tensor('float32', Float32Array.of(1), []),
-        task_weights: new ort.Tensor('float32', new Float32Array(this.spec.heads.length), [this.spec.heads.length]),
+        task_weights: new ort.Tensor('float32', new Float32Array(this.heads.length), [this.heads.length]),
       }, {
         params_out: new ort.Tensor('float32', s.params, [N]),
         m_out: new ort.Tensor('float32', s.m, [N]),

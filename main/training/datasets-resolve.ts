@@ -1,0 +1,78 @@
+// Turns the dataset references of a run config (an imported dataset's id or name, or a file path) into dataset ids,
+// importing files on the fly, and checks the config against those datasets — before anything trains.
+import { existsSync } from 'node:fs';
+import type { DatasetService } from '../data/dataset-service';
+import { ConfigError, formatPath, parseRunConfig, type ConfigIssue, type RunConfig } from './config';
+import { validateAgainstDatasets, type DatasetInfo } from './config-validate';
+
+export interface ResolvedConfig {
+  /** The config with every dataset reference replaced by its dataset id (what the run freezes). */
+  config: RunConfig;
+  /** Datasets imported while resolving (file paths seen for the first time). */
+  imported: { path: string; id: number }[];
+}
+
+/** Resolves one reference; returns the dataset id or a message saying why not. */
+async function resolveRef(ref: string, datasets: DatasetService, imported: ResolvedConfig['imported'], acceptBadRows: boolean): Promise<number | string> {
+  const all = datasets.list();
+  if (/^\d+$/.test(ref)) return all.some((d) => d.id === Number(ref)) ? Number(ref) : `dataset ${ref} does not exist (imported datasets: ${all.map((d) => d.id).join(', ') || 'none'})`;
+  if (existsSync(ref)) {
+    const [res] = await datasets.importFiles([ref], { acceptBadRows });
+    if (!res) return `nothing could be imported from '${ref}'`;
+    if (res.ok) { imported.push({ path: ref, id: res.dataset.id }); return res.dataset.id; }
+    if (res.duplicateOf !== undefined) return res.duplicateOf;
+    return `importing '${ref}' failed: ${res.error}`;
+  }
+  const byName = all.filter((d) => d.name === ref);
+  if (byName.length === 1) return byName[0]!.id;
+  if (byName.length > 1) return `${byName.length} datasets are named '${ref}' (ids ${byName.map((d) => d.id).join(', ')}); use an id`;
+  return `no dataset with id or name '${ref}', and no file at that path`;
+}
+
+function datasetInfo(datasets: DatasetService, id: number): DatasetInfo {
+  const d = datasets.get(id);
+  const train = Object.keys(d.splits).includes('train') ? 'train' : Object.keys(d.splits)[0]!;
+  let rows: Record<string, unknown>[] | null = null;
+  return {
+    columns: d.columns.map((c) => c.name),
+    labelCounts: (column) => {
+      rows ??= datasets.rows(id, train);
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        const v = r[column];
+        if (v === null || v === undefined || v === '') continue;
+        const k = String(v);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return counts;
+    },
+  };
+}
+
+/**
+ * Parses and validates `input` (schema errors first, then dataset references, then columns and label sets);
+ * throws ConfigError naming every problem's field.
+ */
+export async function resolveRunConfig(input: unknown, datasets: DatasetService, o: { acceptBadRows?: boolean } = {}): Promise<ResolvedConfig> {
+  const config = parseRunConfig(input);
+  const imported: ResolvedConfig['imported'] = [];
+  const issues: ConfigIssue[] = [];
+  const resolved = structuredClone(config);
+  for (const [i, task] of config.tasks.entries()) {
+    for (const field of ['dataset', 'validation'] as const) {
+      const ref = task[field];
+      if (ref === undefined) continue;
+      const r = await resolveRef(ref, datasets, imported, o.acceptBadRows ?? false);
+      if (typeof r === 'string') issues.push({ path: formatPath(['tasks', i, field]), message: r });
+      else resolved.tasks[i]![field] = String(r);
+    }
+  }
+  if (issues.length) throw new ConfigError(issues);
+  const infos = new Map<string, DatasetInfo>();
+  const more = validateAgainstDatasets(resolved, (ref) => {
+    if (!infos.has(ref)) infos.set(ref, datasetInfo(datasets, Number(ref)));
+    return infos.get(ref);
+  });
+  if (more.length) throw new ConfigError(more);
+  return { config: resolved, imported };
+}

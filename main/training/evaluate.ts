@@ -1,0 +1,171 @@
+// Scoring a task's validation set with the current parameters: outputs per example (what the comparison view shows)
+// and the task's metrics (design §3).
+import type { ForwardSession } from '../engine/train';
+import { spanToText } from './encode';
+import { classificationMetrics, entityChunks, entityMetrics, exactMatch, primaryMetric, regressionMetrics, squadMetrics } from './metrics';
+import type { PreparedTask, ValidationSource } from './prepare';
+import { headBatch } from './tensors';
+
+export interface PredictionRecord {
+  example: number;
+  input: unknown;
+  gold: unknown;
+  output: unknown;
+  correct: boolean | null;
+}
+
+export interface TaskEvaluation {
+  task: string;
+  /** The task's headline metric (accuracy, Pearson, entity F1, SQuAD F1), a fraction. */
+  primary: number;
+  metrics: Record<string, unknown>;
+  loss: number;
+  predictions: PredictionRecord[];
+}
+
+const argmax = (a: Float32Array, off: number, n: number): number => {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (a[off + i]! > a[off + best]!) best = i;
+  return best;
+};
+
+const softmaxAt = (a: Float32Array, off: number, n: number, k: number): number => {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, a[off + i]!);
+  let z = 0;
+  for (let i = 0; i < n; i++) z += Math.exp(a[off + i]! - max);
+  return Math.exp(a[off + k]! - max) / z;
+};
+
+/** Longest answer span considered, in tokens (BERT's max_answer_length). */
+const MAX_ANSWER_TOKENS = 30;
+
+/** Runs the head over every validation example in length-sorted batches; returns the raw per-example outputs. */
+async function forwardAll(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number, onRow: (i: number, out: Record<string, { data: Float32Array; dims: readonly number[] }>, r: number) => void): Promise<number> {
+  const order = task.validation.map((_, i) => i).sort((a, b) => task.validation[a]!.ids.length - task.validation[b]!.ids.length || a - b);
+  let lossSum = 0, n = 0;
+  for (let s = 0; s < order.length; s += batchSize) {
+    const idx = order.slice(s, s + batchSize);
+    const { batch } = headBatch(task.head.kind, idx.map((i) => task.validation[i]!));
+    const out = await session.run(params, [batch]);
+    const tensors: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+    for (const [k, t] of Object.entries(out)) if (k.startsWith(`${task.head.name}.`) && t.type === 'float32') tensors[k.slice(task.head.name.length + 1)] = { data: t.data as Float32Array, dims: t.dims };
+    const l = (out.loss!.data as Float32Array)[0]!;
+    if (Number.isFinite(l)) { lossSum += l * idx.length; n += idx.length; }
+    idx.forEach((i, r) => onRow(i, tensors, r));
+  }
+  return n ? lossSum / n : NaN;
+}
+
+/** One example's output, per task type. */
+export type TaskOutput =
+  | { label: string; score: number; scores: Record<string, number> }
+  | { value: number }
+  | { tags: string[]; entities: { text: string; type: string; start: number; end: number }[] }
+  | { answer: string; score: number };
+
+/** Outputs of the head for every validation source of `task` (labels in the batches are ignored), and the mean loss. */
+export async function predictTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<{ outputs: TaskOutput[]; loss: number }> {
+  const src = task.validationSources;
+  switch (task.config.type) {
+    case 'classification': {
+      const C = task.labels.length;
+      const outputs = new Array<TaskOutput>(src.length);
+      const loss = await forwardAll(task, session, params, batchSize, (i, t, r) => {
+        const k = argmax(t.logits!.data, r * C, C);
+        const scores = Object.fromEntries(task.labels.map((l, c) => [l, softmaxAt(t.logits!.data, r * C, C, c)]));
+        outputs[i] = { label: task.labels[k]!, score: scores[task.labels[k]!]!, scores };
+      });
+      return { outputs, loss };
+    }
+    case 'regression': {
+      const outputs = new Array<TaskOutput>(src.length);
+      const loss = await forwardAll(task, session, params, batchSize, (i, t, r) => (outputs[i] = { value: t.predictions!.data[r]! }));
+      return { outputs, loss };
+    }
+    case 'token-classification': {
+      const C = task.labels.length;
+      const tags: string[][] = src.map((s) => (s as Extract<ValidationSource, { kind: 'words' }>).words.map(() => 'O'));
+      const loss = await forwardAll(task, session, params, batchSize, (i, t, r) => {
+        const x = src[i] as Extract<ValidationSource, { kind: 'words' }>;
+        const S = t.logits!.dims[1] as number;
+        let prev: number | null = null;
+        x.wordIds.forEach((w, pos) => { // the first sub-token of each kept word carries its tag; cut-off words stay O
+          if (w !== null && w !== prev) tags[i]![w] = task.labels[argmax(t.logits!.data, (r * S + pos) * C, C)]!;
+          prev = w;
+        });
+      });
+      const outputs = tags.map((tg, i) => {
+        const words = (src[i] as Extract<ValidationSource, { kind: 'words' }>).words;
+        return { tags: tg, entities: entityChunks(tg).map((c) => ({ text: words.slice(c.start, c.end).join(' '), type: c.type, start: c.start, end: c.end })) };
+      });
+      return { outputs, loss };
+    }
+    case 'extractive-qa': {
+      const best = src.map(() => ({ score: -Infinity, text: '' }));
+      const windows = task.qaWindows!;
+      const loss = await forwardAll(task, session, params, batchSize, (wi, t, r) => {
+        const w = windows[wi]!, S = t.start_logits!.dims[1] as number;
+        const st = t.start_logits!.data, en = t.end_logits!.data, ex = w.exampleIndex;
+        const ctx = w.contextOffsets;
+        for (let a = 0; a < ctx.length; a++) {
+          if (!ctx[a]) continue;
+          for (let b = a; b < Math.min(ctx.length, a + MAX_ANSWER_TOKENS); b++) {
+            if (!ctx[b]) continue;
+            const sc = st[r * S + a]! + en[r * S + b]!;
+            if (sc > best[ex]!.score) best[ex] = { score: sc, text: spanToText(w, (src[ex] as Extract<ValidationSource, { kind: 'qa' }>).context, a, b) };
+          }
+        }
+      });
+      return { outputs: best.map((b) => ({ answer: b.text, score: b.score })), loss };
+    }
+  }
+}
+
+const inputOf = (s: ValidationSource): unknown =>
+  s.kind === 'text' ? (s.textPair === undefined ? { text: s.text } : { text: s.text, textPair: s.textPair })
+    : s.kind === 'words' ? { tokens: s.words } : { question: s.question, context: s.context };
+
+/** Predictions and metrics of the task's validation set. */
+export async function evaluateTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<TaskEvaluation> {
+  const src = task.validationSources;
+  const { outputs, loss } = await predictTask(task, session, params, batchSize);
+  let metrics: Record<string, unknown>;
+  let gold: unknown[];
+  let correct: (boolean | null)[];
+  switch (task.config.type) {
+    case 'classification': {
+      const g = src.map((s) => (s as Extract<ValidationSource, { kind: 'text' }>).gold);
+      const pred = outputs.map((o) => task.labels.indexOf((o as { label: string }).label));
+      metrics = { ...classificationMetrics(g, pred, task.labels) };
+      gold = g.map((x) => task.labels[x]);
+      correct = pred.map((p, i) => p === g[i]);
+      break;
+    }
+    case 'regression': {
+      const g = src.map((s) => (s as Extract<ValidationSource, { kind: 'text' }>).gold);
+      metrics = { ...regressionMetrics(g, outputs.map((o) => (o as { value: number }).value)) };
+      gold = g;
+      correct = g.map(() => null);
+      break;
+    }
+    case 'token-classification': {
+      const g = src.map((s) => (s as Extract<ValidationSource, { kind: 'words' }>).gold);
+      const pred = outputs.map((o) => (o as { tags: string[] }).tags);
+      metrics = { ...entityMetrics(g, pred) };
+      gold = g;
+      correct = pred.map((p, i) => p.every((t, k) => t === g[i]![k]));
+      break;
+    }
+    case 'extractive-qa': {
+      const g = src.map((s) => (s as Extract<ValidationSource, { kind: 'qa' }>).gold);
+      metrics = { ...squadMetrics(outputs.map((o) => (o as { answer: string }).answer), g) };
+      gold = g;
+      correct = outputs.map((o, i) => exactMatch((o as { answer: string }).answer, g[i]!) === 1);
+      break;
+    }
+  }
+  metrics.loss = loss;
+  const predictions = src.map((s, i) => ({ example: i, input: inputOf(s), gold: gold[i], output: outputs[i], correct: correct[i]! }));
+  return { task: task.config.name, primary: primaryMetric(task.config.type, metrics as never), metrics, loss, predictions };
+}

@@ -1,0 +1,93 @@
+// A trained run, loaded for use: its vocabulary, label sets and best parameters, with one forward session per head.
+// Serves `chorus predict` / the playground (every head on one input) and `chorus eval` (one task on any dataset).
+import { existsSync, readFileSync } from 'node:fs';
+import { ForwardSession, type ModelSpec } from '../engine/train';
+import type { HeadSpec } from '../engine/nn';
+import { readCheckpoint } from './checkpoint';
+import type { RunConfig, TaskConfig } from './config';
+import { evaluateTask, predictTask, type TaskEvaluation, type TaskOutput } from './evaluate';
+import { modelSpecOf } from './model';
+import { prepareEvaluation } from './prepare';
+import { WordPieceTokenizer } from './tokenizer';
+import { bestCheckpointPath, latestCheckpoint, planPath, tokenizerPath, type RunPlan } from './trainer';
+
+const KIND: Record<TaskConfig['type'], HeadSpec['kind']> = {
+  classification: 'sequence_classification', regression: 'regression', 'token-classification': 'token_classification', 'extractive-qa': 'span_extraction',
+};
+
+export interface PredictInput { text: string; textPair?: string; context?: string }
+
+export class RunModel {
+  private readonly sessions = new Map<string, ForwardSession>();
+  private constructor(readonly config: RunConfig, readonly plan: RunPlan, readonly spec: ModelSpec, readonly tokenizer: WordPieceTokenizer, readonly params: Float32Array, readonly checkpoint: string, private readonly threads?: number) {}
+
+  /** Loads the run in `runDir`: the best checkpoint, or the newest periodic one when no evaluation ran yet. */
+  static load(runDir: string, config: RunConfig, o: { threads?: number } = {}): RunModel {
+    if (!existsSync(planPath(runDir)) || !existsSync(tokenizerPath(runDir))) throw new Error(`run folder ${runDir} has no trained model yet (no plan.json / tokenizer.json)`);
+    const plan = JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan;
+    const ckpt = existsSync(bestCheckpointPath(runDir)) ? bestCheckpointPath(runDir) : latestCheckpoint(runDir);
+    if (!ckpt) throw new Error(`run folder ${runDir} has no checkpoint yet`);
+    const heads = config.tasks.map((t) => {
+      const p = plan.tasks.find((x) => x.name === t.name);
+      if (!p) throw new Error(`plan.json has no task '${t.name}'`);
+      return { name: t.name, kind: KIND[t.type], numLabels: p.labels.length || undefined };
+    });
+    const spec = modelSpecOf(config, plan.vocabSize, heads);
+    return new RunModel(config, plan, spec, WordPieceTokenizer.load(tokenizerPath(runDir)), readCheckpoint(ckpt).params, ckpt, o.threads);
+  }
+
+  private async session(task: string): Promise<ForwardSession> {
+    let s = this.sessions.get(task);
+    if (!s) this.sessions.set(task, (s = await ForwardSession.create(this.spec, { heads: [task], threads: this.threads })));
+    return s;
+  }
+
+  private task(name: string): TaskConfig {
+    const t = this.config.tasks.find((x) => x.name === name);
+    if (!t) throw new Error(`the run has no task '${name}' (tasks: ${this.config.tasks.map((x) => x.name).join(', ')})`);
+    return t;
+  }
+
+  private labels(name: string): string[] {
+    return this.plan.tasks.find((x) => x.name === name)?.labels ?? [];
+  }
+
+  /** The input as a dataset row in the task's own column names. */
+  private rowFor(t: TaskConfig, input: PredictInput): Record<string, unknown> | null {
+    switch (t.type) {
+      case 'classification':
+      case 'regression':
+        return { [t.text]: input.text, ...(t.textPair ? { [t.textPair]: input.textPair ?? '' } : {}), [t.label]: t.type === 'classification' ? this.labels(t.name)[0] : 0 };
+      case 'token-classification': {
+        const words = input.text.split(/\s+/).filter(Boolean);
+        return { [t.tokens]: words, [t.tags]: words.map(() => 'O') };
+      }
+      case 'extractive-qa':
+        return input.context === undefined ? null : { [t.question]: input.text, [t.context]: input.context, [t.answers]: [] };
+    }
+  }
+
+  /** Every head's output for one input (a QA head needs a context; without one its entry says so). */
+  async predict(input: PredictInput): Promise<Record<string, TaskOutput | { skipped: string }>> {
+    const out: Record<string, TaskOutput | { skipped: string }> = {};
+    for (const t of this.config.tasks) {
+      const row = this.rowFor(t, input);
+      if (!row) { out[t.name] = { skipped: 'extractive QA needs a context (--context)' }; continue; }
+      const prepared = await prepareEvaluation(this.config, t, [row], this.tokenizer, this.labels(t.name));
+      out[t.name] = (await predictTask(prepared, await this.session(t.name), this.params, 1)).outputs[0]!;
+    }
+    return out;
+  }
+
+  /** Metrics (and predictions) of one task on any rows in its column names, e.g. a held-out test split. */
+  async evaluate(taskName: string, rows: Record<string, unknown>[], dataset?: { id: number; name: string }): Promise<TaskEvaluation> {
+    const t = this.task(taskName);
+    const prepared = await prepareEvaluation(this.config, t, rows, this.tokenizer, this.labels(t.name), dataset);
+    return evaluateTask(prepared, await this.session(t.name), this.params, this.config.training.evalBatchSize);
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.sessions.values()) await s.release();
+    this.sessions.clear();
+  }
+}

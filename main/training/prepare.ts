@@ -1,0 +1,252 @@
+// A run's data: rows read from the store, splits chosen, labels mapped, a WordPiece vocabulary trained on the
+// training text of every task, and every example encoded for its head.
+import type { HeadSpec } from '../engine/nn';
+import type { RunConfig, TaskConfig } from './config';
+import { encodeClassification, encodeQa, encodeTokenClassification, type QaExample, type QaWindow } from './encode';
+import { applySplitRecord, buildLabelMap, randomSplit, stratifiedSplit, toIob2, type LabelMap, type SplitRecord } from './splits';
+import { WordPieceTokenizer } from './tokenizer';
+
+/** Where a run's rows come from (the dataset store, in the app). */
+export interface DatasetSource {
+  describe(ref: string): { id: number; name: string; splits: Record<string, number> };
+  rows(id: number, split: string): Record<string, unknown>[];
+}
+
+/** Model inputs of one example plus its target(s). */
+export interface EncodedExample {
+  ids: number[];
+  typeIds: number[];
+  attentionMask: number[];
+  /** Class id (classification), value (regression). */
+  label?: number;
+  /** Per-token labels (token classification), IGNORE_INDEX off the first sub-tokens. */
+  labels?: number[];
+  startPosition?: number;
+  endPosition?: number;
+}
+
+/** What a validation example needs for scoring and for the stored prediction. */
+export type ValidationSource =
+  | { kind: 'text'; text: string; textPair?: string; gold: number }
+  | { kind: 'words'; words: string[]; gold: string[]; wordIds: (number | null)[] }
+  | { kind: 'qa'; question: string; context: string; gold: string[] };
+
+export interface PreparedTask {
+  config: TaskConfig;
+  head: HeadSpec;
+  /** Class names (classification) or tag names (token classification); empty otherwise. */
+  labels: string[];
+  maxLength: number;
+  train: EncodedExample[];
+  /** Validation inputs; for QA one per window, `windowOf` maps a window to its question. */
+  validation: EncodedExample[];
+  validationSources: ValidationSource[];
+  windowOf?: number[];
+  qaWindows?: QaWindow[];
+  split: SplitInfo;
+  warnings: string[];
+}
+
+export interface SplitInfo {
+  dataset: { id: number; name: string };
+  trainSplit: string;
+  validation: { from: 'dataset-split'; datasetId: number; split: string } | { from: 'held-out'; record: SplitRecord };
+  trainCount: number;
+  validationCount: number;
+}
+
+export interface PreparedRun {
+  tokenizer: WordPieceTokenizer;
+  tasks: PreparedTask[];
+}
+
+const VALIDATION_SPLITS = ['validation', 'dev', 'val'];
+
+/** The split names a dataset uses for training and (if it has one) validation. */
+function splitsOf(splits: Record<string, number>): { train: string; validation?: string } {
+  const names = Object.keys(splits);
+  const train = names.includes('train') ? 'train' : names.find((n) => !VALIDATION_SPLITS.includes(n) && n !== 'test') ?? names[0]!;
+  return { train, validation: VALIDATION_SPLITS.find((n) => names.includes(n) && n !== train) };
+}
+
+interface RawTask { config: TaskConfig; train: Record<string, unknown>[]; validation: Record<string, unknown>[]; split: SplitInfo }
+
+function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recorded?: SplitInfo): RawTask {
+  const ds = source.describe(t.dataset);
+  const { train: trainSplit, validation: ownValidation } = splitsOf(ds.splits);
+  const all = source.rows(ds.id, trainSplit);
+  const base = { dataset: { id: ds.id, name: ds.name }, trainSplit };
+  if (t.validation) {
+    const v = source.describe(t.validation);
+    const vs = splitsOf(v.splits);
+    const split = vs.validation ?? vs.train;
+    const validation = source.rows(v.id, split);
+    return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: v.id, split }, trainCount: all.length, validationCount: validation.length } };
+  }
+  if (ownValidation) {
+    const validation = source.rows(ds.id, ownValidation);
+    return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: ds.id, split: ownValidation }, trainCount: all.length, validationCount: validation.length } };
+  }
+  const fraction = config.training.validationFraction;
+  const seed = config.training.seed;
+  const split = recorded?.validation.from === 'held-out' ? applySplitRecord(all.length, recorded.validation.record)
+    : t.type === 'classification' ? stratifiedSplit(all.map((r) => rawLabel(t, r)), fraction, seed) : randomSplit(all.length, fraction, seed);
+  return {
+    config: t, train: split.train.map((i) => all[i]!), validation: split.validation.map((i) => all[i]!),
+    split: { ...base, validation: { from: 'held-out', record: split.record }, trainCount: split.train.length, validationCount: split.validation.length },
+  };
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v));
+
+function rawLabel(t: TaskConfig, row: Record<string, unknown>): string {
+  if (t.type !== 'classification') return '';
+  const raw = str(row[t.label]);
+  const map = t.labelMap;
+  if (!map) return raw;
+  if ('type' in map && map.type === 'prefix') return raw.split(String(map.separator))[0]!;
+  return (map as Record<string, string>)[raw] ?? raw;
+}
+
+function tagsOf(t: Extract<TaskConfig, { type: 'token-classification' }>, row: Record<string, unknown>, where: string): { words: string[]; tags: string[] } {
+  const words = row[t.tokens], tags = row[t.tags];
+  if (!Array.isArray(words) || !Array.isArray(tags)) throw new Error(`${where}: columns '${t.tokens}' and '${t.tags}' must hold lists of tokens and tags`);
+  if (words.length !== tags.length) throw new Error(`${where}: ${words.length} tokens but ${tags.length} tags`);
+  const map = t.labelMap && !('type' in t.labelMap) ? (t.labelMap as Record<string, string>) : undefined;
+  return { words: words.map(str), tags: tags.map((x) => { const s = str(x); return map?.[s] ?? s; }) };
+}
+
+/** SQuAD answer_start counts code points; encodeQa wants UTF-16 offsets. */
+function utf16Offset(text: string, codePoints: number): number {
+  let cp = 0, i = 0;
+  while (cp < codePoints && i < text.length) { i += (text.codePointAt(i)! > 0xffff ? 2 : 1); cp++; }
+  return i;
+}
+
+function qaExample(t: Extract<TaskConfig, { type: 'extractive-qa' }>, row: Record<string, unknown>): QaExample {
+  const context = str(row[t.context]);
+  const answers = Array.isArray(row[t.answers]) ? (row[t.answers] as { text?: unknown; answer_start?: unknown }[]) : [];
+  return {
+    question: str(row[t.question]), context,
+    answers: answers.filter((a) => typeof a?.text === 'string' && typeof a.answer_start === 'number')
+      .map((a) => ({ text: a.text as string, answerStart: utf16Offset(context, a.answer_start as number) })),
+  };
+}
+
+/** Training text of a task, what the vocabulary is learnt from. */
+function* textsOf(r: RawTask): Iterable<string> {
+  const t = r.config;
+  for (const row of r.train) {
+    if (t.type === 'classification' || t.type === 'regression') {
+      yield str(row[t.text]);
+      if (t.textPair) yield str(row[t.textPair]);
+    } else if (t.type === 'token-classification') {
+      const w = row[t.tokens];
+      if (Array.isArray(w)) yield w.map(str).join(' ');
+    } else {
+      yield str(row[t.question]);
+      yield str(row[t.context]);
+    }
+  }
+}
+
+export interface PrepareOptions {
+  /** Splits recorded by an earlier start of this run (resume re-uses them exactly). */
+  recordedSplits?: Record<string, SplitInfo>;
+  /** A saved vocabulary (resume, baselines); otherwise one is trained. */
+  tokenizer?: WordPieceTokenizer;
+  /** Recorded label sets per task (resume). */
+  recordedLabels?: Record<string, string[]>;
+}
+
+export async function prepareRun(config: RunConfig, source: DatasetSource, o: PrepareOptions = {}): Promise<PreparedRun> {
+  const raw = config.tasks.map((t) => readTask(t, config, source, o.recordedSplits?.[t.name]));
+  const tokenizer = o.tokenizer ?? WordPieceTokenizer.train((function* () { for (const r of raw) yield* textsOf(r); })(), { vocabSize: config.backbone.tokenizer.vocabSize, allowSmaller: true });
+  const tasks: PreparedTask[] = [];
+  for (const r of raw) tasks.push(await encodeTask(r, config, tokenizer, o.recordedLabels?.[r.config.name]));
+  return { tokenizer, tasks };
+}
+
+function labelMapFor(values: string[], recorded?: string[]): LabelMap {
+  return recorded ? buildLabelMap(recorded, { order: recorded }) : buildLabelMap(values);
+}
+
+async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer, recordedLabels?: string[]): Promise<PreparedTask> {
+  const t = r.config;
+  const maxLength = t.maxLength ?? config.backbone.maxLength;
+  const warnings: string[] = [];
+  const where = (split: string) => `task '${t.name}' (${r.split.dataset.name}, ${split})`;
+  const common = { config: t, maxLength, split: r.split, warnings };
+  switch (t.type) {
+    case 'classification': {
+      const map = labelMapFor(r.train.map((row) => rawLabel(t, row)), recordedLabels);
+      const pick = (rows: Record<string, unknown>[], split: string) => {
+        const kept: { text: string; textPair?: string; label: number }[] = [];
+        const unknown = new Map<string, number>();
+        for (const row of rows) {
+          const name = rawLabel(t, row);
+          const id = map.ids.get(name);
+          if (id === undefined) { unknown.set(name, (unknown.get(name) ?? 0) + 1); continue; }
+          kept.push({ text: str(row[t.text]), textPair: t.textPair ? str(row[t.textPair]) : undefined, label: id });
+        }
+        for (const [name, n] of unknown) warnings.push(`${where(split)}: ${n} row(s) with label '${name}', which training data does not have, were left out`);
+        return kept;
+      };
+      const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
+      return {
+        ...common, head: { name: t.name, kind: 'sequence_classification', numLabels: map.names.length }, labels: map.names,
+        train: await encodeClassification(tok, train, maxLength), validation: await encodeClassification(tok, val, maxLength),
+        validationSources: val.map((e) => ({ kind: 'text', text: e.text, textPair: e.textPair, gold: e.label })),
+      };
+    }
+    case 'regression': {
+      const pick = (rows: Record<string, unknown>[], split: string) => rows.flatMap((row, i) => {
+        const y = Number(row[t.label]);
+        if (row[t.label] === null || row[t.label] === '' || !Number.isFinite(y)) { warnings.push(`${where(split)} row ${i + 1}: '${t.label}' is not a number (${JSON.stringify(row[t.label])}); left out`); return []; }
+        return [{ text: str(row[t.text]), textPair: t.textPair ? str(row[t.textPair]) : undefined, label: y }];
+      });
+      const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
+      return {
+        ...common, head: { name: t.name, kind: 'regression' }, labels: [],
+        train: await encodeClassification(tok, train, maxLength), validation: await encodeClassification(tok, val, maxLength),
+        validationSources: val.map((e) => ({ kind: 'text', text: e.text, textPair: e.textPair, gold: e.label })),
+      };
+    }
+    case 'token-classification': {
+      const trainRows = r.train.map((row, i) => tagsOf(t, row, `${where('train')} row ${i + 1}`));
+      const valRows = r.validation.map((row, i) => tagsOf(t, row, `${where('validation')} row ${i + 1}`));
+      const trainTags = trainRows.map((x) => toIob2(x.tags));
+      const names = recordedLabels ?? ['O', ...[...new Set(trainTags.flat())].filter((x) => x !== 'O').sort()];
+      const map = buildLabelMap(names, { order: names });
+      const ids = (tags: string[]) => tags.map((x) => map.ids.get(x) ?? map.ids.get('O') ?? 0);
+      const train = await encodeTokenClassification(tok, trainRows.map((x, i) => ({ words: x.words, labels: ids(trainTags[i]!) })), maxLength);
+      const validation = await encodeTokenClassification(tok, valRows.map((x) => ({ words: x.words, labels: ids(toIob2(x.tags)) })), maxLength);
+      return {
+        ...common, head: { name: t.name, kind: 'token_classification', numLabels: map.names.length }, labels: map.names,
+        train, validation,
+        validationSources: valRows.map((x, i) => ({ kind: 'words', words: x.words, gold: x.tags, wordIds: validation[i]!.wordIds })),
+      };
+    }
+    case 'extractive-qa': {
+      const trainEx = r.train.map((row) => qaExample(t, row));
+      const valEx = r.validation.map((row) => qaExample(t, row));
+      const train = (await encodeQa(tok, trainEx, { maxLength })).map(asInputs);
+      const qaWindows = await encodeQa(tok, valEx, { maxLength });
+      return {
+        ...common, head: { name: t.name, kind: 'span_extraction' }, labels: [],
+        train, validation: qaWindows.map(asInputs), qaWindows, windowOf: qaWindows.map((w) => w.exampleIndex),
+        validationSources: valEx.map((e) => ({ kind: 'qa', question: e.question, context: e.context, gold: e.answers.map((a) => a.text) })),
+      };
+    }
+  }
+}
+
+function asInputs(w: QaWindow): EncodedExample {
+  return { ids: w.ids, typeIds: w.typeIds, attentionMask: w.attentionMask, startPosition: w.startPosition, endPosition: w.endPosition };
+}
+
+/** Encodes rows of any dataset for one task of a trained run (its vocabulary and label set): `chorus eval`, predict. */
+export function prepareEvaluation(config: RunConfig, task: TaskConfig, rows: Record<string, unknown>[], tokenizer: WordPieceTokenizer, labels: string[], dataset = { id: 0, name: 'input' }): Promise<PreparedTask> {
+  const split: SplitInfo = { dataset, trainSplit: '', validation: { from: 'dataset-split', datasetId: dataset.id, split: '' }, trainCount: 0, validationCount: rows.length };
+  return encodeTask({ config: task, train: [], validation: rows, split }, config, tokenizer, labels);
+}
