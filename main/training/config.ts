@@ -65,6 +65,15 @@ const taskCommon = {
   dropout: z.number().min(0).lt(1).optional(),
   /** Tokens per example for this task; defaults to backbone.maxLength (and may not exceed it). */
   maxLength: z.number().int().min(8).optional(),
+  /**
+   * How validation is carved out of train when the dataset has no validation split (and `validation` is not given):
+   * share, seed (default training.seed) and whether it keeps class proportions (default: yes for classification).
+   */
+  heldOut: z.strictObject({
+    fraction: z.number().gt(0).lt(1).optional(),
+    seed: z.number().int().min(0).optional(),
+    stratified: z.boolean().optional(),
+  }).optional(),
 };
 
 const classificationTask = z.strictObject({

@@ -87,10 +87,11 @@ function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recor
     const validation = source.rows(ds.id, ownValidation);
     return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: ds.id, split: ownValidation }, trainCount: all.length, validationCount: validation.length } };
   }
-  const fraction = config.training.validationFraction;
-  const seed = config.training.seed;
+  const fraction = t.heldOut?.fraction ?? config.training.validationFraction;
+  const seed = t.heldOut?.seed ?? config.training.seed;
+  const stratified = t.heldOut?.stratified ?? t.type === 'classification';
   const split = recorded?.validation.from === 'held-out' ? applySplitRecord(all.length, recorded.validation.record)
-    : t.type === 'classification' ? stratifiedSplit(all.map((r) => rawLabel(t, r)), fraction, seed) : randomSplit(all.length, fraction, seed);
+    : stratified ? stratifiedSplit(all.map((r) => rawLabel(t, r)), fraction, seed) : randomSplit(all.length, fraction, seed);
   return {
     config: t, train: split.train.map((i) => all[i]!), validation: split.validation.map((i) => all[i]!),
     split: { ...base, validation: { from: 'held-out', record: split.record }, trainCount: split.train.length, validationCount: split.validation.length },

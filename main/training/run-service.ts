@@ -146,6 +146,8 @@ export class RunService {
           { split: 'train' as const, task: '', name: 'loss', step: p.step, value: p.loss },
           { split: 'train' as const, task: '', name: 'lr', step: p.step, value: p.lr },
           { split: 'train' as const, task: '', name: 'tokens_per_s', step: p.step, value: p.tokensPerSecond },
+          { split: 'train' as const, task: '', name: 'train_seconds', step: p.step, value: p.trainSeconds },
+          { split: 'train' as const, task: '', name: 'tokens', step: p.step, value: p.tokens },
           ...Object.entries(p.taskLosses).map(([task, value]) => ({ split: 'train' as const, task, name: 'loss', step: p.step, value })),
           ...Object.entries(p.weights).map(([task, value]) => ({ split: 'train' as const, task, name: 'weight', step: p.step, value })),
         ].filter((x) => Number.isFinite(x.value));

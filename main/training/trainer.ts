@@ -39,6 +39,8 @@ export interface ProgressInfo {
   loss: number;
   weights: Record<string, number>;
   tokensPerSecond: number;
+  /** Real (non-padding) tokens trained on so far. */
+  tokens: number;
   trainSeconds: number;
   etaSeconds: number;
   epochs: Record<string, number>;
@@ -273,7 +275,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     const sPerStep = st.trainSeconds / Math.max(1, step);
     hooks.progress?.({
       step, totalSteps: plan!.totalSteps, lr, taskLosses, loss: mean(window.loss), weights: Object.fromEntries(names.map((n, i) => [n, wts[i]!])),
-      tokensPerSecond: window.seconds > 0 ? window.tokens / window.seconds : 0, trainSeconds: st.trainSeconds,
+      tokensPerSecond: window.seconds > 0 ? window.tokens / window.seconds : 0, tokens: st.tokens, trainSeconds: st.trainSeconds,
       etaSeconds: Math.max(0, (plan!.totalSteps - step) * sPerStep), epochs: Object.fromEntries(names.map((n, i) => [n, streams[i]!.epochs(sizes[i]!)])),
     });
     window = { losses: names.map(() => []), tokens: 0, seconds: 0, loss: [] };
