@@ -18,7 +18,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'main/index.ts') },
+        input: { index: resolve(__dirname, 'main/index.ts'), trainer: resolve(__dirname, 'main/training/trainer-process.ts') },
         external: ['better-sqlite3', 'onnxruntime-node', 'electron'],
       },
     },

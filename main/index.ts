@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from './store/index';
 import { DatasetService } from './data/dataset-service';
+import { RunService } from './training/run-service';
 import { bindIpc } from './api/ipc';
 import { defaultDbPath } from './cli/data-dir';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let store: Store | undefined;
 let mainWindow: BrowserWindow | undefined;
+let runs: RunService | undefined;
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -47,7 +49,10 @@ void app.whenReady().then(() => {
   // No remote content: refuse every permission request (camera, notifications, …).
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   store = openStore(process.env.CHORUS_DB ?? defaultDbPath());
-  bindIpc({ store, datasets: new DatasetService(store), mode: 'electron' }, (sender) => sender === mainWindow?.webContents);
+  const datasets = new DatasetService(store);
+  runs = new RunService(store, datasets);
+  runs.recover();
+  bindIpc({ store, datasets, runs, mode: 'electron' }, (sender) => sender === mainWindow?.webContents, () => mainWindow?.webContents);
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
@@ -61,6 +66,14 @@ app.on('web-contents-created', (_e, contents) => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (e) => { // running trainers write a checkpoint and stop; resume continues them next time
+  if (quitting || !runs) return;
+  e.preventDefault();
+  quitting = true;
+  void runs.shutdown().finally(() => app.quit());
 });
 
 app.on('will-quit', () => store?.close());

@@ -3,6 +3,10 @@
 // their types from here (the renderer imports types only, so zod never reaches its bundle).
 import { z } from 'zod';
 import type { DatasetSummary, ImportProgress, ImportResult, PreviewPage } from '../data/types';
+import type { CheckpointRow, MetricPoint, PredictionRow, ProjectRow, RunRow } from '../store/runs';
+import type { ConfigIssue } from '../training/config';
+import type { RunEvent } from '../training/run-service';
+import type { TaskOutput } from '../training/evaluate';
 
 /** Every IPC channel starts with this; preload rejects anything else. */
 export const CHANNEL_PREFIX = 'chorus:';
@@ -68,10 +72,44 @@ export const CALLS = {
     z.object({ uploadIds: z.array(z.string().min(1)).min(1), acceptBadRows: z.boolean().optional() }).strict(),
   ),
   'datasets.uploadCancel': call<{ cancelled: number }>()(z.object({ uploadIds: z.array(z.string().min(1)).min(1) }).strict()),
+
+  /** Projects: saved run-config drafts (what the Train view edits). */
+  'projects.list': call<ProjectRow[]>()(none),
+  'projects.save': call<ProjectRow>()(z.object({ id: id.optional(), name: z.string().trim().min(1).max(200), config: z.unknown() }).strict()),
+  'projects.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
+
+  /** Checks a run config against the schema and the datasets without starting anything; issues name their field. */
+  'runs.check': call<{ ok: boolean; issues: ConfigIssue[] }>()(z.object({ config: z.unknown() }).strict()),
+  /** Validates, records and starts a run (training happens in its own process; progress arrives as run.event). */
+  'runs.start': call<RunRow>()(z.object({ config: z.unknown(), projectId: id.optional(), baselines: z.boolean().optional() }).strict()),
+  'runs.list': call<RunRow[]>()(none),
+  'runs.get': call<RunDetail>()(z.object({ id }).strict()),
+  'runs.metrics': call<MetricPoint[]>()(z.object({ id, sinceStep: z.number().int().min(-1).optional() }).strict()),
+  'runs.pause': call<RunRow>()(z.object({ id }).strict()),
+  'runs.resume': call<RunRow>()(z.object({ id }).strict()),
+  'runs.stop': call<RunRow>()(z.object({ id }).strict()),
+  'runs.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
+  'runs.predictions': call<{ total: number; rows: PredictionRow[] }>()(
+    z.object({ id, task: z.string().min(1), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000), onlyWrong: z.boolean().optional() }).strict(),
+  ),
+  /** Every head of a trained run on one input. */
+  'runs.predict': call<Record<string, TaskOutput | { skipped: string }>>()(
+    z.object({ id, text: z.string().min(1).max(100_000), textPair: z.string().max(100_000).optional(), context: z.string().max(1_000_000).optional() }).strict(),
+  ),
 } as const;
+
+/** One run with what the dashboard shows besides its metric series. */
+export interface RunDetail {
+  run: RunRow;
+  evaluations: { step: number; task: string; result: unknown }[];
+  checkpoints: CheckpointRow[];
+  baselines: RunRow[];
+}
 
 export const EVENTS = {
   'import.progress': event<ImportProgress>(),
+  /** Every run's status changes, progress reports, evaluations and log lines, to every connected client. */
+  'run.event': event<RunEvent>(),
 } as const;
 
 export type CallName = keyof typeof CALLS;
@@ -85,7 +123,7 @@ export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** Every answer travels as an envelope so the error message survives IPC and WebSocket alike. */
 export type Envelope<R = unknown> = { ok: true; value: R } | { ok: false; error: string; code?: ApiErrorCode };
-export type ApiErrorCode = 'invalid-arguments' | 'not-found' | 'unknown-call' | 'failed';
+export type ApiErrorCode = 'invalid-arguments' | 'invalid-config' | 'not-found' | 'unknown-call' | 'failed';
 
 /** What preload exposes as `window.chorus`. */
 export interface ChorusBridge {

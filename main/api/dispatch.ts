@@ -5,6 +5,7 @@ import { HANDLERS } from './handlers/index';
 import type { Handler } from './handlers/types';
 import type { CallContext } from './handlers/context';
 import { NotFoundError } from '../data/dataset-service';
+import { ConfigError } from '../training/config';
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(CALLS, name);
@@ -28,6 +29,7 @@ export async function dispatch(name: string, rawArgs: unknown, ctx: CallContext)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof NotFoundError) return { ok: false, code: 'not-found', error: `${name}: ${message}` };
+    if (err instanceof ConfigError) return { ok: false, code: 'invalid-config', error: `${name}: ${message}` };
     return { ok: false, code: 'failed', error: `${name}: ${message}` };
   }
 }

@@ -5,7 +5,11 @@ import { CALL_NAMES, CHANNEL_PREFIX } from './contract';
 import { dispatch } from './dispatch';
 import type { ApiServices } from './handlers/context';
 
-export function bindIpc(services: ApiServices, isTrusted: (sender: WebContents) => boolean): () => void {
+export function bindIpc(services: ApiServices, isTrusted: (sender: WebContents) => boolean, window: () => WebContents | undefined): () => void {
+  const off = services.runs.on((payload) => {
+    const w = window();
+    if (w && !w.isDestroyed()) w.send(CHANNEL_PREFIX + 'run.event', payload);
+  });
   for (const name of CALL_NAMES) {
     ipcMain.handle(CHANNEL_PREFIX + name, (e, args: unknown) => {
       if (!isTrusted(e.sender)) return { ok: false, code: 'failed', error: `${name}: sender not allowed` };
@@ -18,6 +22,7 @@ export function bindIpc(services: ApiServices, isTrusted: (sender: WebContents) 
     });
   }
   return () => {
+    off();
     for (const name of CALL_NAMES) ipcMain.removeHandler(CHANNEL_PREFIX + name);
   };
 }

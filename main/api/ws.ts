@@ -1,5 +1,5 @@
 // The handlers bound to a WebSocket (`chorus serve`): requests {id, call, args}, answers {id, ...Envelope},
-// events {event, payload} to the connection that made the call.
+// events {event, payload} to the connection that made the call; run events to every connection.
 import type { WebSocket } from 'ws';
 import type { WsMessage, WsRequest } from './contract';
 import { dispatch } from './dispatch';
@@ -10,6 +10,8 @@ function send(ws: WebSocket, msg: WsMessage): void {
 }
 
 export function bindWebSocket(ws: WebSocket, services: ApiServices): void {
+  const off = services.runs.on((payload) => send(ws, { event: 'run.event', payload }));
+  ws.on('close', off);
   ws.on('message', (raw) => {
     let req: WsRequest;
     try {

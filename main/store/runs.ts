@@ -1,18 +1,29 @@
 // Training runs in the database: projects, runs, metric series, evaluations, checkpoints and predictions.
-// JSON columns are parsed on read; every multi-row write is one transaction.
+// JSON columns are written with JSON.stringify and parsed on read; every multi-row write is one transaction.
+// Tensor files (checkpoints) live under the data folder; this store only records their paths and never deletes files.
 import type Database from 'better-sqlite3';
 import { NotFoundError } from '../data/errors';
 import type { Store } from './index';
 
 export const RUN_STATUSES = ['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'diverged', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+export type CheckpointKind = 'periodic' | 'best' | 'final';
+
+/** The error a run gets when its trainer process is found gone at startup. */
+export const INTERRUPTED_ERROR =
+  'the trainer process ended without finishing (crash or app closed); resume continues from the last checkpoint';
+
+/** The most prediction rows one page returns. */
+export const PREDICTION_PAGE_MAX = 1000;
 
 export interface ProjectRow { id: number; name: string; config: unknown; createdAt: string; updatedAt: string }
 
 export interface RunRow {
   id: number;
   projectId: number | null;
+  /** Set on a single-task baseline: the multi-task run it is compared with. */
   parentId: number | null;
+  /** The task a baseline trains alone; null for a main run. */
   baselineTask: string | null;
   name: string;
   config: unknown;
@@ -29,163 +40,350 @@ export interface RunRow {
   finishedAt: string | null;
 }
 
-export interface MetricPoint { split: 'train' | 'validation'; task: string; name: string; step: number; value: number }
-export interface CheckpointRow { step: number; kind: 'periodic' | 'best' | 'final'; path: string; metric: number | null; createdAt: string }
-export interface PredictionRow { example: number; input: unknown; gold: unknown; output: unknown; correct: boolean | null }
+export interface NewRun { name: string; config: unknown; projectId?: number; parentId?: number; baselineTask?: string; totalSteps?: number }
 
-const now = () => new Date().toISOString();
-const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+/** One value of a series; task is '' for run-wide values (loss, lr, tokens_per_s). */
+export interface MetricPoint { split: 'train' | 'validation'; task: string; name: string; step: number; value: number }
+/** Every field narrows the series; sinceStep keeps points with step > sinceStep (what a poller has not seen yet). */
+export interface MetricFilter { split?: MetricPoint['split']; task?: string; name?: string; sinceStep?: number }
+
+export interface EvaluationRow { step: number; task: string; result: unknown }
+export interface CheckpointRow { step: number; kind: CheckpointKind; path: string; metric: number | null; createdAt: string }
+
+export interface NewPrediction { example: number; input: unknown; gold: unknown; output: unknown; correct?: boolean | null }
+export interface PredictionRow { example: number; input: unknown; gold: unknown; output: unknown; correct: boolean | null }
+export interface PredictionPage { total: number; rows: PredictionRow[] }
 
 interface RawRun {
-  id: number; project_id: number | null; parent_id: number | null; baseline_task: string | null; name: string; config: string; status: RunStatus;
-  step: number; total_steps: number | null; plan: string | null; summary: string | null; error: string | null; pid: number | null;
-  created_at: string; started_at: string | null; updated_at: string; finished_at: string | null;
+  id: number; project_id: number | null; parent_id: number | null; baseline_task: string | null; name: string; config: string;
+  status: RunStatus; step: number; total_steps: number | null; plan: string | null; summary: string | null; error: string | null;
+  pid: number | null; created_at: string; started_at: string | null; updated_at: string; finished_at: string | null;
 }
+interface RawProject { id: number; name: string; config: string; created_at: string; updated_at: string }
+interface RawPrediction { example: number; input: string; gold: string | null; output: string; correct: number | null }
+
+const now = () => new Date().toISOString();
+/** For NOT NULL JSON columns. */
+const toJson = (v: unknown): string => JSON.stringify(v === undefined ? null : v);
+/** For nullable JSON columns: undefined and null become SQL NULL. */
+const toJsonOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+const fromJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+const toProject = (r: RawProject): ProjectRow => ({ id: r.id, name: r.name, config: fromJson(r.config), createdAt: r.created_at, updatedAt: r.updated_at });
 
 const toRun = (r: RawRun): RunRow => ({
-  id: r.id, projectId: r.project_id, parentId: r.parent_id, baselineTask: r.baseline_task, name: r.name, config: parse(r.config),
-  status: r.status, step: r.step, totalSteps: r.total_steps, plan: parse(r.plan), summary: parse(r.summary), error: r.error, pid: r.pid,
-  createdAt: r.created_at, startedAt: r.started_at, updatedAt: r.updated_at, finishedAt: r.finished_at,
+  id: r.id, projectId: r.project_id, parentId: r.parent_id, baselineTask: r.baseline_task, name: r.name, config: fromJson(r.config),
+  status: r.status, step: r.step, totalSteps: r.total_steps, plan: fromJson(r.plan), summary: fromJson(r.summary), error: r.error,
+  pid: r.pid, createdAt: r.created_at, startedAt: r.started_at, updatedAt: r.updated_at, finishedAt: r.finished_at,
 });
 
-const FINISHED: RunStatus[] = ['completed', 'failed', 'diverged', 'stopped'];
+const toPrediction = (r: RawPrediction): PredictionRow => ({
+  example: r.example, input: fromJson(r.input), gold: fromJson(r.gold), output: fromJson(r.output), correct: r.correct === null ? null : r.correct === 1,
+});
+
+/** Statuses that stamp finished_at. */
+const FINISHED = new Set<RunStatus>(['completed', 'failed', 'diverged', 'stopped']);
+/** Statuses a trainer process is behind; their pid is kept. */
+const LIVE = new Set<RunStatus>(['running', 'paused']);
+
+const CHECKPOINT_COLUMNS = 'step, kind, path, metric, created_at AS createdAt';
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertProject: db.prepare('INSERT INTO projects (name, config, created_at, updated_at) VALUES (?, ?, ?, ?)'),
+    updateProject: db.prepare('UPDATE projects SET name = ?, config = ?, updated_at = ? WHERE id = ?'),
+    getProject: db.prepare<[number], RawProject>('SELECT * FROM projects WHERE id = ?'),
+    listProjects: db.prepare<[], RawProject>('SELECT * FROM projects ORDER BY id DESC'),
+    deleteProject: db.prepare('DELETE FROM projects WHERE id = ?'),
+
+    insertRun: db.prepare(`INSERT INTO runs (project_id, parent_id, baseline_task, name, config, status, total_steps, created_at, updated_at)
+      VALUES (@projectId, @parentId, @baselineTask, @name, @config, 'queued', @totalSteps, @t, @t)`),
+    getRun: db.prepare<[number], RawRun>('SELECT * FROM runs WHERE id = ?'),
+    listAllRuns: db.prepare<[], RawRun>('SELECT * FROM runs ORDER BY id DESC'),
+    listTopRuns: db.prepare<[], RawRun>('SELECT * FROM runs WHERE parent_id IS NULL ORDER BY id DESC'),
+    listChildRuns: db.prepare<[number], RawRun>('SELECT * FROM runs WHERE parent_id = ? ORDER BY id DESC'),
+    baselinesOf: db.prepare<[number], RawRun>('SELECT * FROM runs WHERE parent_id = ? ORDER BY id'),
+    liveRuns: db.prepare<[], { id: number; pid: number | null }>("SELECT id, pid FROM runs WHERE status IN ('running', 'paused') ORDER BY id"),
+    setStatus: db.prepare(`UPDATE runs SET status = @status, error = @error, pid = @pid, started_at = @startedAt, finished_at = @finishedAt,
+      updated_at = @t WHERE id = @id`),
+    setStep: db.prepare('UPDATE runs SET step = ?, updated_at = ? WHERE id = ?'),
+    setStepAndTotal: db.prepare('UPDATE runs SET step = ?, total_steps = ?, updated_at = ? WHERE id = ?'),
+    setPlan: db.prepare('UPDATE runs SET plan = ?, updated_at = ? WHERE id = ?'),
+    setSummary: db.prepare('UPDATE runs SET summary = ?, updated_at = ? WHERE id = ?'),
+    deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+
+    putMetric: db.prepare('INSERT OR REPLACE INTO run_metrics (run_id, split, task, name, step, value) VALUES (?, ?, ?, ?, ?, ?)'),
+    putEvaluation: db.prepare('INSERT OR REPLACE INTO evaluations (run_id, step, task, result) VALUES (?, ?, ?, ?)'),
+    evaluations: db.prepare<[number], { step: number; task: string; result: string }>(
+      'SELECT step, task, result FROM evaluations WHERE run_id = ? ORDER BY step, task'),
+    truncateMetrics: db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?'),
+    truncateEvaluations: db.prepare('DELETE FROM evaluations WHERE run_id = ? AND step > ?'),
+    truncateCheckpoints: db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?'),
+
+    deleteBest: db.prepare("DELETE FROM checkpoints WHERE run_id = ? AND kind = 'best'"),
+    putCheckpoint: db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, step, kind, path, metric, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    checkpoints: db.prepare<[number], CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step, kind`),
+    latestCheckpoint: db.prepare<[number], CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE run_id = ? ORDER BY step DESC, rowid DESC LIMIT 1`),
+    latestCheckpointOfKind: db.prepare<[number, CheckpointKind], CheckpointRow>(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE run_id = ? AND kind = ? ORDER BY step DESC LIMIT 1`),
+    removeCheckpoint: db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND kind = ? AND step = ?'),
+
+    deletePredictions: db.prepare('DELETE FROM predictions WHERE run_id = ? AND task = ?'),
+    insertPrediction: db.prepare('INSERT INTO predictions (run_id, task, example, input, gold, output, correct) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    countPredictions: db.prepare<[number, string], { n: number }>('SELECT count(*) AS n FROM predictions WHERE run_id = ? AND task = ?'),
+    countWrongPredictions: db.prepare<[number, string], { n: number }>(
+      'SELECT count(*) AS n FROM predictions WHERE run_id = ? AND task = ? AND correct = 0'),
+    pagePredictions: db.prepare<[number, string, number, number], RawPrediction>(
+      'SELECT example, input, gold, output, correct FROM predictions WHERE run_id = ? AND task = ? ORDER BY example LIMIT ? OFFSET ?'),
+    pageWrongPredictions: db.prepare<[number, string, number, number], RawPrediction>(
+      'SELECT example, input, gold, output, correct FROM predictions WHERE run_id = ? AND task = ? AND correct = 0 ORDER BY example LIMIT ? OFFSET ?'),
+    predictionTasks: db.prepare<[number], { task: string }>('SELECT DISTINCT task FROM predictions WHERE run_id = ? ORDER BY task'),
+  };
+}
 
 export class RunStore {
   private readonly db: Database.Database;
+  private readonly q: ReturnType<typeof prepareStatements>;
+  /** metrics() statements, one per combination of filters, so each uses the primary key as far as it can. */
+  private readonly metricQueries = new Map<string, Database.Statement<[Record<string, unknown>], MetricPoint>>();
+
   constructor(store: Store) {
     this.db = store.db;
+    this.q = prepareStatements(this.db);
   }
 
   // ---- projects ----
+
   createProject(name: string, config: unknown): ProjectRow {
     const t = now();
-    const id = Number(this.db.prepare('INSERT INTO projects (name, config, created_at, updated_at) VALUES (?, ?, ?, ?)').run(name, json(config), t, t).lastInsertRowid);
-    return this.getProject(id);
+    return this.getProject(Number(this.q.insertProject.run(name, toJson(config), t, t).lastInsertRowid));
   }
+
   updateProject(id: number, patch: { name?: string; config?: unknown }): ProjectRow {
     const p = this.getProject(id);
-    this.db.prepare('UPDATE projects SET name = ?, config = ?, updated_at = ? WHERE id = ?').run(patch.name ?? p.name, json(patch.config ?? p.config), now(), id);
+    this.q.updateProject.run(patch.name ?? p.name, toJson(patch.config !== undefined ? patch.config : p.config), now(), id);
     return this.getProject(id);
   }
+
   getProject(id: number): ProjectRow {
-    const r = this.db.prepare('SELECT * FROM projects WHERE id = ?').get(id) as { id: number; name: string; config: string; created_at: string; updated_at: string } | undefined;
+    const r = this.q.getProject.get(id);
     if (!r) throw new NotFoundError(`project ${id} does not exist`);
-    return { id: r.id, name: r.name, config: parse(r.config), createdAt: r.created_at, updatedAt: r.updated_at };
+    return toProject(r);
   }
+
+  /** Newest first. */
   listProjects(): ProjectRow[] {
-    return (this.db.prepare('SELECT id FROM projects ORDER BY id DESC').all() as { id: number }[]).map((r) => this.getProject(r.id));
+    return this.q.listProjects.all().map(toProject);
   }
+
+  /** Its runs stay, detached from the project. */
   deleteProject(id: number): void {
-    if (this.db.prepare('DELETE FROM projects WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`project ${id} does not exist`);
+    if (this.q.deleteProject.run(id).changes === 0) throw new NotFoundError(`project ${id} does not exist`);
   }
 
   // ---- runs ----
-  createRun(o: { name: string; config: unknown; projectId?: number; parentId?: number; baselineTask?: string; totalSteps?: number }): RunRow {
-    const t = now();
-    const id = Number(this.db.prepare(`INSERT INTO runs (project_id, parent_id, baseline_task, name, config, status, total_steps, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`).run(o.projectId ?? null, o.parentId ?? null, o.baselineTask ?? null, o.name, json(o.config), o.totalSteps ?? null, t, t).lastInsertRowid);
-    return this.getRun(id);
+
+  /** Records a queued run. */
+  createRun(o: NewRun): RunRow {
+    return this.db.transaction(() => {
+      if (o.projectId !== undefined && !this.q.getProject.get(o.projectId))
+        throw new NotFoundError(`cannot create run '${o.name}': project ${o.projectId} does not exist`);
+      if (o.parentId !== undefined && !this.q.getRun.get(o.parentId))
+        throw new NotFoundError(`cannot create run '${o.name}': parent run ${o.parentId} does not exist`);
+      const id = this.q.insertRun.run({
+        projectId: o.projectId ?? null, parentId: o.parentId ?? null, baselineTask: o.baselineTask ?? null, name: o.name,
+        config: toJson(o.config), totalSteps: o.totalSteps ?? null, t: now(),
+      }).lastInsertRowid;
+      return this.getRun(Number(id));
+    })();
   }
+
   getRun(id: number): RunRow {
-    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+    const r = this.q.getRun.get(id);
     if (!r) throw new NotFoundError(`run ${id} does not exist`);
     return toRun(r);
   }
+
   /** Newest first. parentId null: top-level runs only; a number: that run's baselines; undefined: every run. */
   listRuns(o: { parentId?: number | null } = {}): RunRow[] {
-    const rows = o.parentId === undefined ? this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
-      : o.parentId === null ? this.db.prepare('SELECT * FROM runs WHERE parent_id IS NULL ORDER BY id DESC').all()
-        : this.db.prepare('SELECT * FROM runs WHERE parent_id = ? ORDER BY id DESC').all(o.parentId);
-    return (rows as RawRun[]).map(toRun);
+    const rows = o.parentId === undefined ? this.q.listAllRuns.all()
+      : o.parentId === null ? this.q.listTopRuns.all()
+        : this.q.listChildRuns.all(o.parentId);
+    return rows.map(toRun);
   }
-  baselinesOf(id: number): RunRow[] {
-    return (this.db.prepare('SELECT * FROM runs WHERE parent_id = ? ORDER BY id').all(id) as RawRun[]).map(toRun);
+
+  /** The single-task baselines of a run, in creation order. */
+  baselinesOf(runId: number): RunRow[] {
+    return this.q.baselinesOf.all(runId).map(toRun);
   }
-  setStatus(id: number, status: RunStatus, o: { error?: string | null; pid?: number } = {}): void {
-    const r = this.getRun(id);
+
+  /**
+   * Moves a run to `status`. started_at is stamped on the first 'running', finished_at on completed / failed / diverged /
+   * stopped (and cleared when the run goes live again); updated_at always. Going to running / paused clears the error
+   * and keeps the pid; any other status clears the pid. A given error or pid (null included) wins.
+   */
+  setStatus(id: number, status: RunStatus, o: { error?: string | null; pid?: number | null } = {}): void {
+    const run = this.getRun(id);
     const t = now();
-    const live = status === 'running' || status === 'paused';
-    this.db.prepare(`UPDATE runs SET status = ?, error = ?, pid = ?, started_at = COALESCE(started_at, ?), finished_at = ?, updated_at = ? WHERE id = ?`).run(
-      status, o.error ?? (live ? null : r.error), o.pid ?? (live ? r.pid : null), status === 'running' ? t : null,
-      FINISHED.includes(status) ? t : live ? null : r.finishedAt, t, id);
+    const live = LIVE.has(status);
+    this.q.setStatus.run({
+      id, status, t,
+      error: o.error !== undefined ? o.error : live ? null : run.error,
+      pid: o.pid !== undefined ? o.pid : live ? run.pid : null,
+      startedAt: run.startedAt ?? (status === 'running' ? t : null),
+      finishedAt: FINISHED.has(status) ? t : live ? null : run.finishedAt,
+    });
   }
+
   setProgress(id: number, step: number, totalSteps?: number): void {
-    if (totalSteps === undefined) this.db.prepare('UPDATE runs SET step = ?, updated_at = ? WHERE id = ?').run(step, now(), id);
-    else this.db.prepare('UPDATE runs SET step = ?, total_steps = ?, updated_at = ? WHERE id = ?').run(step, totalSteps, now(), id);
+    const r = totalSteps === undefined ? this.q.setStep.run(step, now(), id) : this.q.setStepAndTotal.run(step, totalSteps, now(), id);
+    if (r.changes === 0) throw new NotFoundError(`run ${id} does not exist`);
   }
+
   setPlan(id: number, plan: unknown): void {
-    this.db.prepare('UPDATE runs SET plan = ?, updated_at = ? WHERE id = ?').run(json(plan), now(), id);
+    if (this.q.setPlan.run(toJsonOrNull(plan), now(), id).changes === 0) throw new NotFoundError(`run ${id} does not exist`);
   }
+
   setSummary(id: number, summary: unknown): void {
-    this.db.prepare('UPDATE runs SET summary = ?, updated_at = ? WHERE id = ?').run(json(summary), now(), id);
+    if (this.q.setSummary.run(toJsonOrNull(summary), now(), id).changes === 0) throw new NotFoundError(`run ${id} does not exist`);
   }
+
+  /** Deletes the run with its baselines, metrics, evaluations, checkpoint rows and predictions (files stay). */
   deleteRun(id: number): void {
-    if (this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes === 0) throw new NotFoundError(`run ${id} does not exist`);
+    if (this.q.deleteRun.run(id).changes === 0) throw new NotFoundError(`run ${id} does not exist`);
+  }
+
+  /**
+   * Runs left 'running' or 'paused' whose process is gone (no pid, or isAlive says no) become 'interrupted', and can be
+   * resumed from their last checkpoint. Called at startup; returns their ids.
+   */
+  markInterrupted(isAlive: (pid: number) => boolean): number[] {
+    return this.db.transaction(() => {
+      const stale = this.q.liveRuns.all().filter((r) => r.pid === null || !isAlive(r.pid));
+      for (const r of stale) this.setStatus(r.id, 'interrupted', { error: INTERRUPTED_ERROR });
+      return stale.map((r) => r.id);
+    })();
   }
 
   // ---- metrics and evaluations ----
+
+  /** Stores points in one transaction; a point already stored (same split, task, name and step) is overwritten. */
   addMetrics(runId: number, points: MetricPoint[]): void {
-    const ins = this.db.prepare('INSERT OR REPLACE INTO run_metrics (run_id, split, task, name, step, value) VALUES (?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => { for (const p of points) ins.run(runId, p.split, p.task, p.name, p.step, p.value); })();
+    this.forRun(runId, () => this.db.transaction(() => {
+      for (const p of points) {
+        if (Number.isNaN(p.value)) throw new Error(`run ${runId}, step ${p.step}: metric ${p.split}/${p.task || '(run)'}/${p.name} is NaN`);
+        this.q.putMetric.run(runId, p.split, p.task, p.name, p.step, p.value);
+      }
+    })());
   }
-  metrics(runId: number, f: { split?: string; task?: string; name?: string; sinceStep?: number } = {}): MetricPoint[] {
-    return this.db.prepare(`SELECT split, task, name, step, value FROM run_metrics WHERE run_id = ?
-      AND (? IS NULL OR split = ?) AND (? IS NULL OR task = ?) AND (? IS NULL OR name = ?) AND step > COALESCE(?, -1)
-      ORDER BY step, split, task, name`).all(runId, f.split ?? null, f.split ?? null, f.task ?? null, f.task ?? null, f.name ?? null, f.name ?? null, f.sinceStep ?? null) as MetricPoint[];
+
+  /** Points ordered by step (then split, task, name). */
+  metrics(runId: number, f: MetricFilter = {}): MetricPoint[] {
+    const where = ['run_id = @runId'];
+    if (f.split !== undefined) where.push('split = @split');
+    if (f.task !== undefined) where.push('task = @task');
+    if (f.name !== undefined) where.push('name = @name');
+    if (f.sinceStep !== undefined) where.push('step > @sinceStep');
+    const key = where.join(' AND ');
+    let stmt = this.metricQueries.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<[Record<string, unknown>], MetricPoint>(
+        `SELECT split, task, name, step, value FROM run_metrics WHERE ${key} ORDER BY step, split, task, name`);
+      this.metricQueries.set(key, stmt);
+    }
+    const params: Record<string, unknown> = { runId };
+    for (const k of ['split', 'task', 'name', 'sinceStep'] as const) if (f[k] !== undefined) params[k] = f[k];
+    return stmt.all(params);
   }
+
+  /** Stores (or replaces) the full result of evaluating one task at one step. */
   addEvaluation(runId: number, step: number, task: string, result: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO evaluations (run_id, step, task, result) VALUES (?, ?, ?, ?)').run(runId, step, task, json(result));
+    this.forRun(runId, () => this.q.putEvaluation.run(runId, step, task, toJson(result)));
   }
-  evaluations(runId: number): { step: number; task: string; result: unknown }[] {
-    return (this.db.prepare('SELECT step, task, result FROM evaluations WHERE run_id = ? ORDER BY step, task').all(runId) as { step: number; task: string; result: string }[])
-      .map((r) => ({ step: r.step, task: r.task, result: parse(r.result) }));
+
+  /** Ordered by step, then task. */
+  evaluations(runId: number): EvaluationRow[] {
+    return this.q.evaluations.all(runId).map((r) => ({ step: r.step, task: r.task, result: fromJson(r.result) }));
   }
-  /** Forgets everything recorded after `step` (a resumed run replays those steps). */
+
+  /**
+   * What resume does before replaying from the checkpoint at `step`: in one transaction, forgets the metrics,
+   * evaluations and checkpoint rows after that step and sets the run's step to it.
+   */
   truncateAfter(runId: number, step: number): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM run_metrics WHERE run_id = ? AND step > ?').run(runId, step);
-      this.db.prepare('DELETE FROM evaluations WHERE run_id = ? AND step > ?').run(runId, step);
-      this.db.prepare("DELETE FROM checkpoints WHERE run_id = ? AND step > ? AND kind = 'periodic'").run(runId, step);
-      this.db.prepare('UPDATE runs SET step = ?, updated_at = ? WHERE id = ?').run(step, now(), runId);
+      if (this.q.setStep.run(step, now(), runId).changes === 0) throw new NotFoundError(`run ${runId} does not exist`);
+      this.q.truncateMetrics.run(runId, step);
+      this.q.truncateEvaluations.run(runId, step);
+      this.q.truncateCheckpoints.run(runId, step);
     })();
   }
 
   // ---- checkpoints ----
-  addCheckpoint(runId: number, c: { step: number; kind: CheckpointRow['kind']; path: string; metric?: number }): void {
-    this.db.transaction(() => {
-      if (c.kind === 'best') this.db.prepare("DELETE FROM checkpoints WHERE run_id = ? AND kind = 'best'").run(runId); // one best file, overwritten
-      this.db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, step, kind, path, metric, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(runId, c.step, c.kind, c.path, c.metric ?? null, now());
-    })();
+
+  /**
+   * Records a checkpoint file (path relative to the data folder), replacing a row of the same kind and step. A run has
+   * one best file, overwritten as it improves, so a new 'best' row replaces the previous one.
+   */
+  addCheckpoint(runId: number, c: { step: number; kind: CheckpointKind; path: string; metric?: number | null }): void {
+    this.forRun(runId, () => this.db.transaction(() => {
+      if (c.kind === 'best') this.q.deleteBest.run(runId);
+      this.q.putCheckpoint.run(runId, c.step, c.kind, c.path, c.metric ?? null, now());
+    })());
   }
+
+  /** Ordered by step, then kind. */
   checkpoints(runId: number): CheckpointRow[] {
-    return this.db.prepare('SELECT step, kind, path, metric, created_at AS createdAt FROM checkpoints WHERE run_id = ? ORDER BY step, kind').all(runId) as CheckpointRow[];
+    return this.q.checkpoints.all(runId);
+  }
+
+  /** The checkpoint with the highest step (of `kind`, if given; the last recorded where steps tie), or null. */
+  latestCheckpoint(runId: number, kind?: CheckpointKind): CheckpointRow | null {
+    return (kind === undefined ? this.q.latestCheckpoint.get(runId) : this.q.latestCheckpointOfKind.get(runId, kind)) ?? null;
+  }
+
+  /** Forgets a checkpoint row (its file is the caller's); false when there was none. */
+  removeCheckpoint(runId: number, kind: CheckpointKind, step: number): boolean {
+    return this.q.removeCheckpoint.run(runId, kind, step).changes > 0;
   }
 
   // ---- predictions ----
-  replacePredictions(runId: number, task: string, rows: { example: number; input: unknown; gold: unknown; output: unknown; correct?: boolean }[]): void {
-    const ins = this.db.prepare('INSERT INTO predictions (run_id, task, example, input, gold, output, correct) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM predictions WHERE run_id = ? AND task = ?').run(runId, task);
-      for (const r of rows) ins.run(runId, task, r.example, json(r.input), json(r.gold), json(r.output), r.correct === undefined ? null : r.correct ? 1 : 0);
-    })();
-  }
-  predictions(runId: number, task: string, o: { offset?: number; limit?: number; onlyWrong?: boolean } = {}): { total: number; rows: PredictionRow[] } {
-    const wrong = o.onlyWrong ? ' AND correct = 0' : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM predictions WHERE run_id = ? AND task = ?${wrong}`).get(runId, task) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT example, input, gold, output, correct FROM predictions WHERE run_id = ? AND task = ?${wrong} ORDER BY example LIMIT ? OFFSET ?`)
-      .all(runId, task, Math.max(0, Math.min(1000, o.limit ?? 100)), Math.max(0, o.offset ?? 0)) as { example: number; input: string; gold: string | null; output: string; correct: number | null }[];
-    return { total, rows: rows.map((r) => ({ example: r.example, input: parse(r.input), gold: parse(r.gold), output: parse(r.output), correct: r.correct === null ? null : r.correct === 1 })) };
-  }
-  predictionTasks(runId: number): string[] {
-    return (this.db.prepare('SELECT DISTINCT task FROM predictions WHERE run_id = ? ORDER BY task').all(runId) as { task: string }[]).map((r) => r.task);
+
+  /** Replaces a task's predictions in one transaction. */
+  replacePredictions(runId: number, task: string, rows: NewPrediction[]): void {
+    this.forRun(runId, () => this.db.transaction(() => {
+      this.q.deletePredictions.run(runId, task);
+      for (const r of rows) {
+        const correct = r.correct === undefined || r.correct === null ? null : r.correct ? 1 : 0;
+        this.q.insertPrediction.run(runId, task, r.example, toJson(r.input), toJsonOrNull(r.gold), toJson(r.output), correct);
+      }
+    })());
   }
 
-  /** Runs left 'running' / 'paused' by a process that is gone become 'interrupted' (resumable). Returns their ids. */
-  markInterrupted(isAlive: (pid: number) => boolean): number[] {
-    const stale = (this.db.prepare("SELECT id, pid FROM runs WHERE status IN ('running','paused')").all() as { id: number; pid: number | null }[])
-      .filter((r) => r.pid === null || !isAlive(r.pid));
-    for (const r of stale) this.setStatus(r.id, 'interrupted', { error: 'the trainer process ended without finishing (crash or app closed); resume continues from the last checkpoint' });
-    return stale.map((r) => r.id);
+  /**
+   * One page of a task's predictions ordered by example (limit defaults to 100, at most PREDICTION_PAGE_MAX); total
+   * counts every matching row. onlyWrong keeps the rows judged incorrect.
+   */
+  predictions(runId: number, task: string, o: { offset?: number; limit?: number; onlyWrong?: boolean } = {}): PredictionPage {
+    const limit = Math.max(0, Math.min(PREDICTION_PAGE_MAX, Math.floor(o.limit ?? 100)));
+    const offset = Math.max(0, Math.floor(o.offset ?? 0));
+    const [count, page] = o.onlyWrong ? [this.q.countWrongPredictions, this.q.pageWrongPredictions] : [this.q.countPredictions, this.q.pagePredictions];
+    return { total: count.get(runId, task)!.n, rows: page.all(runId, task, limit, offset).map(toPrediction) };
+  }
+
+  /** The tasks that have predictions, by name. */
+  predictionTasks(runId: number): string[] {
+    return this.q.predictionTasks.all(runId).map((r) => r.task);
+  }
+
+  /** Runs a write, turning a foreign-key failure (the run is gone) into a NotFoundError that names the run. */
+  private forRun<T>(runId: number, write: () => T): T {
+    try {
+      return write();
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new NotFoundError(`run ${runId} does not exist`);
+      throw e;
+    }
   }
 }

@@ -13,10 +13,11 @@ export interface ResolvedConfig {
 }
 
 /** Resolves one reference; returns the dataset id or a message saying why not. */
-async function resolveRef(ref: string, datasets: DatasetService, imported: ResolvedConfig['imported'], acceptBadRows: boolean): Promise<number | string> {
+async function resolveRef(ref: string, datasets: DatasetService, imported: ResolvedConfig['imported'], acceptBadRows: boolean, dryRun: boolean): Promise<number | string | null> {
   const all = datasets.list();
   if (/^\d+$/.test(ref)) return all.some((d) => d.id === Number(ref)) ? Number(ref) : `dataset ${ref} does not exist (imported datasets: ${all.map((d) => d.id).join(', ') || 'none'})`;
   if (existsSync(ref)) {
+    if (dryRun) return null; // a file is only read when the run starts
     const [res] = await datasets.importFiles([ref], { acceptBadRows });
     if (!res) return `nothing could be imported from '${ref}'`;
     if (res.ok) { imported.push({ path: ref, id: res.dataset.id }); return res.dataset.id; }
@@ -53,23 +54,26 @@ function datasetInfo(datasets: DatasetService, id: number): DatasetInfo {
  * Parses and validates `input` (schema errors first, then dataset references, then columns and label sets);
  * throws ConfigError naming every problem's field.
  */
-export async function resolveRunConfig(input: unknown, datasets: DatasetService, o: { acceptBadRows?: boolean } = {}): Promise<ResolvedConfig> {
+export async function resolveRunConfig(input: unknown, datasets: DatasetService, o: { acceptBadRows?: boolean; dryRun?: boolean } = {}): Promise<ResolvedConfig> {
   const config = parseRunConfig(input);
   const imported: ResolvedConfig['imported'] = [];
   const issues: ConfigIssue[] = [];
+  const unresolved = new Set<number>(); // dry run: tasks naming files not imported yet are checked when the run starts
   const resolved = structuredClone(config);
   for (const [i, task] of config.tasks.entries()) {
     for (const field of ['dataset', 'validation'] as const) {
       const ref = task[field];
       if (ref === undefined) continue;
-      const r = await resolveRef(ref, datasets, imported, o.acceptBadRows ?? false);
+      const r = await resolveRef(ref, datasets, imported, o.acceptBadRows ?? false, o.dryRun ?? false);
       if (typeof r === 'string') issues.push({ path: formatPath(['tasks', i, field]), message: r });
-      else resolved.tasks[i]![field] = String(r);
+      else if (r !== null) resolved.tasks[i]![field] = String(r);
+      else unresolved.add(i);
     }
   }
   if (issues.length) throw new ConfigError(issues);
   const infos = new Map<string, DatasetInfo>();
-  const more = validateAgainstDatasets(resolved, (ref) => {
+  const checkable = { ...resolved, tasks: resolved.tasks.filter((_, i) => !unresolved.has(i)) };
+  const more = validateAgainstDatasets(checkable, (ref) => {
     if (!infos.has(ref)) infos.set(ref, datasetInfo(datasets, Number(ref)));
     return infos.get(ref);
   });

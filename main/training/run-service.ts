@@ -24,7 +24,7 @@ interface Active { child: ChildProcess; done: Promise<RunRow>; paused: boolean; 
 /** The trainer entry: the .ts source under tsx (CLI, tests, dev), trainer.js beside the bundle in a build. */
 function trainerEntry(): { path: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'trainer-process.ts'), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) return { path: join(dirname(here), 'trainer-process.ts'), execArgv: ['--import', import.meta.resolve('tsx')] };
   return { path: join(dirname(here), 'trainer.js'), execArgv: [] };
 }
 
@@ -162,9 +162,9 @@ export class RunService {
         for (const r of e.results) {
           this.runs.addEvaluation(id, e.step, r.task, r.metrics);
           pts.push({ split: 'validation', task: r.task, name: 'primary', step: e.step, value: r.primary });
-          for (const [name, v] of Object.entries(r.metrics)) if (typeof v === 'number' && Number.isFinite(v)) pts.push({ split: 'validation', task: r.task, name, step: e.step, value: v });
+          for (const [name, v] of Object.entries(r.metrics)) if (typeof v === 'number') pts.push({ split: 'validation', task: r.task, name, step: e.step, value: v });
         }
-        this.runs.addMetrics(id, pts);
+        this.runs.addMetrics(id, pts.filter((p) => Number.isFinite(p.value)));
         this.emit({ runId: id, type: 'evaluation', evaluation: e });
         break;
       }
@@ -177,6 +177,14 @@ export class RunService {
       case 'paused': this.runs.setStatus(id, 'paused', { pid: this.active.get(id)?.child.pid }); this.emit({ runId: id, type: 'status', status: 'paused' }); break;
       case 'resumed': this.runs.setStatus(id, 'running', { pid: this.active.get(id)?.child.pid }); this.emit({ runId: id, type: 'status', status: 'running' }); break;
     }
+  }
+
+  /** Deletes a run that is not running, its baselines, and its folder (checkpoints, vocabulary). */
+  deleteRun(id: number): void {
+    if (this.active.has(id)) throw new Error(`run ${id} is running; stop it first`);
+    const ids = [id, ...this.runs.baselinesOf(id).map((b) => b.id)];
+    this.runs.deleteRun(id);
+    for (const x of ids) rmSync(this.runDir(x), { recursive: true, force: true });
   }
 
   /** Whether this process drives the run's trainer. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../main/store/index';
 import { DatasetService } from '../../main/data/dataset-service';
+import { RunService } from '../../main/training/run-service';
 import { dispatch } from '../../main/api/dispatch';
 import { CALL_NAMES, type Envelope } from '../../main/api/contract';
 import { HANDLERS } from '../../main/api/handlers/index';
@@ -20,7 +21,7 @@ const events: ImportProgress[] = [];
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'chorus-api-'));
   store = openStore(join(dir, 'chorus.db'));
-  ctx = { store, datasets: new DatasetService(store), mode: 'serve', emit: (_e, p) => events.push(p) };
+  ctx = { store, datasets: new DatasetService(store), runs: new RunService(store, new DatasetService(store)), mode: 'serve', emit: (e, p) => { if (e === 'import.progress') events.push(p as ImportProgress); } };
 });
 after(() => {
   store.close();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { openStore, type Store } from '../../main/store/index';
 import { DatasetService } from '../../main/data/dataset-service';
+import { RunService } from '../../main/training/run-service';
 import { startServer, type RunningServer } from '../../main/api/server';
 
 let dir: string;
@@ -20,7 +21,7 @@ before(async () => {
   writeFileSync(join(dir, 'root', 'index.html'), '<!doctype html><title>Chorus</title>');
   writeFileSync(join(dir, 'secret.txt'), 'secret');
   store = openStore(join(dir, 'chorus.db'));
-  server = await startServer({ store, datasets: new DatasetService(store), mode: 'serve' }, { host: '127.0.0.1', port: 0, root: join(dir, 'root') });
+  server = await startServer({ store, datasets: new DatasetService(store), runs: new RunService(store, new DatasetService(store)), mode: 'serve' }, { host: '127.0.0.1', port: 0, root: join(dir, 'root') });
 });
 after(async () => {
   await server.close();
@@ -53,7 +54,7 @@ test('the printed URL is loopback and carries a random token', () => {
 
 test('a non-loopback host is refused', async () => {
   await assert.rejects(
-    startServer({ store, datasets: new DatasetService(store), mode: 'serve' }, { host: '0.0.0.0', port: 0, root: join(dir, 'root') }),
+    startServer({ store, datasets: new DatasetService(store), runs: new RunService(store, new DatasetService(store)), mode: 'serve' }, { host: '0.0.0.0', port: 0, root: join(dir, 'root') }),
     /loopback/,
   );
 });

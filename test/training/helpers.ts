@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WordPieceTokenizer } from '../../main/training/tokenizer';
 
-export const DATASETS = resolve(process.cwd(), '../shared/datasets');
+export const DATASETS = resolve(import.meta.dirname, '../../../shared/datasets');
 export const hasDatasets = existsSync(join(DATASETS, 'sst2/train.tsv'));
 
 export function readSst(limit: number): { text: string; label: number }[] {

@@ -5,6 +5,7 @@ import { UsageError, type Command } from '../command';
 import { stringFlag } from '../args';
 import { openStore } from '../../store/index';
 import { DatasetService } from '../../data/dataset-service';
+import { RunService } from '../../training/run-service';
 import { startServer } from '../../api/server';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -25,7 +26,10 @@ and connections without it are refused. --port 0 picks a free port.
     const host = stringFlag(args, 'host') ?? '127.0.0.1';
     const root = stringFlag(args, 'root') ?? resolve(repoRoot, 'out/renderer');
     const store = openStore(ctx.dbPath);
-    const running = await startServer({ store, datasets: new DatasetService(store), mode: 'serve' }, { host, port, root }).catch((err: unknown) => {
+    const datasets = new DatasetService(store);
+    const runs = new RunService(store, datasets);
+    runs.recover();
+    const running = await startServer({ store, datasets, runs, mode: 'serve' }, { host, port, root }).catch((err: unknown) => {
       store.close();
       throw new UsageError(err instanceof Error ? err.message : String(err), 1);
     });
@@ -35,7 +39,7 @@ and connections without it are refused. --port 0 picks a free port.
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        void running.close().finally(() => {
+        void running.close().then(() => runs.shutdown()).finally(() => {
           store.close();
           done();
         });

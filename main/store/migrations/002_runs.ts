@@ -29,6 +29,7 @@ CREATE TABLE runs (
   finished_at   TEXT
 );
 CREATE INDEX runs_parent ON runs(parent_id);
+CREATE INDEX runs_project ON runs(project_id);
 CREATE INDEX runs_status ON runs(status);
 
 CREATE TABLE run_metrics (
