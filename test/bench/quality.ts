@@ -3,6 +3,8 @@
 // the same table as the reference's RESULTS.md with PyTorch's numbers beside Chorus's.
 //
 //   npm run bench:quality [-- --budget 450 --eval 75 --db PATH --runs mtl,sst2,trec,conll --json]
+//   npm run bench:quality -- --steps 644 --eval-steps 120 --runs mtl   # PyTorch's step count instead of its time
+//                                                                     # budget: same-steps fidelity, speed aside
 //
 // PyTorch's side is read from shared/reference/quality/results/*.json (measured on this machine kind); rerun it
 // with the commands in that folder's RESULTS.md when this machine's speed differs.
@@ -22,6 +24,8 @@ const evalEvery = intFlag(args, 'eval', 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
 const dbPath = stringFlag(args, 'db') ?? join(mkdtempSync(join(tmpdir(), 'chorus-quality-')), 'chorus.db');
 const wanted = (stringFlag(args, 'runs') ?? 'mtl,sst2,trec,conll').split(',');
+const fixedSteps = intFlag(args, 'steps', 0);
+const evalSteps = intFlag(args, 'eval-steps', 0);
 const ds = (p: string) => join(shared, 'datasets', p);
 
 const TASKS = {
@@ -41,7 +45,8 @@ const config = {
   tasks: Object.values(TASKS),
   training: {
     batchSize: 32, lr: 5e-4, warmup: 0.1, schedule: 'linear', sampling: 'joint', weighting: 'equal', seed: 0,
-    weightDecay: 0.01, clipGradNorm: 1, budgetSeconds: budget, evalEverySeconds: evalEvery, validationFraction: 0.1,
+    weightDecay: 0.01, clipGradNorm: 1, validationFraction: 0.1,
+    ...(fixedSteps ? { steps: fixedSteps, evalEvery: evalSteps || Math.ceil(fixedSteps / 6) } : { budgetSeconds: budget, evalEverySeconds: evalEvery }),
     earlyStopping: { patience: 0, metric: 'mean' },
   },
   device: 'cpu', threads: 2,
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
   const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : (x * 100).toFixed(2));
   const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '—' : `${a >= b ? '+' : ''}${((a - b) * 100).toFixed(2)}`);
   const lines = [
-    `Chorus vs PyTorch, same recipe, ${budget} s training budget, dev splits, best checkpoint`,
+    `Chorus vs PyTorch, same recipe, ${fixedSteps ? `${fixedSteps} steps` : `${budget} s training budget`}, dev splits, best checkpoint`,
     '| task / metric | Chorus multi-task | PyTorch multi-task | Δ | Chorus single-task | PyTorch single-task | Δ |',
     '|---|---|---|---|---|---|---|',
     ...(Object.keys(TASKS) as TaskName[]).map((t) => {

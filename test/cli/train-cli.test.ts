@@ -2,7 +2,7 @@
 // config errors that must stop a run before it trains. Tiny model and budget: this checks the plumbing, not quality.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -111,6 +111,18 @@ test('chorus eval: one task on another file reports its metrics; chorus runs / r
   const one = await chorus('run', String(runId));
   assert.match(one.stdout, /best checkpoint \(step (15|30)\):/);
   assert.ok(existsSync(join(dir, 'data', 'runs', String(runId), 'tokenizer.json')));
+});
+
+test('chorus train --baselines: every task is also trained alone with the same budget and vocabulary', async () => {
+  const config = { ...threeTasks(), name: 'with baselines', tasks: threeTasks().tasks.slice(1), training: { steps: 10, batchSize: 8, evalEvery: 10 } };
+  const r = await chorus('train', '--config', writeConfig('baselines.json', config), '--baselines', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { id: number; metrics: Record<string, unknown>; baselines: { task: string; id: number; status: string; step: number; metrics: Record<string, Record<string, number>> }[] };
+  assert.deepEqual(out.baselines.map((b) => [b.task, b.status, b.step, Object.keys(b.metrics)]), [['topic', 'completed', 10, ['topic']], ['ner', 'completed', 10, ['ner']]]);
+  const runDir = (id: number) => join(dir, 'data', 'runs', String(id));
+  for (const b of out.baselines) assert.equal(readFileSync(join(runDir(b.id), 'tokenizer.json'), 'utf8'), readFileSync(join(runDir(out.id), 'tokenizer.json'), 'utf8'));
+  const shown = await chorus('run', String(out.id));
+  assert.match(shown.stdout, /baseline \d+ \(topic alone\): completed/);
 });
 
 const bad = (mutate: (c: ReturnType<typeof threeTasks>) => void) => {
