@@ -35,8 +35,17 @@ function event<P>(): { payload: P } {
 const id = z.number().int().positive();
 const none = z.object({}).strict();
 
+/** What the model and training panels need to know about this machine. */
+export interface MachineInfo {
+  cpus: number;
+  memoryBytes: number;
+  /** Execution providers in this onnxruntime-node build, and what `device: auto` would use (with the reason). */
+  devices: { available: string[]; auto: string; reason: string | null };
+}
+
 export const CALLS = {
   'app.info': call<AppInfo>()(none),
+  'app.machine': call<MachineInfo>()(none),
   'datasets.list': call<DatasetSummary[]>()(none),
   'datasets.get': call<DatasetSummary>()(z.object({ id }).strict()),
   'datasets.preview': call<PreviewPage>()(
@@ -77,6 +86,8 @@ export const CALLS = {
   'projects.list': call<ProjectRow[]>()(none),
   'projects.save': call<ProjectRow>()(z.object({ id: id.optional(), name: z.string().trim().min(1).max(200), config: z.unknown() }).strict()),
   'projects.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
+  /** Imports the bundled demo datasets (resources/demo) and creates a ready-to-train three-task project. */
+  'projects.createDemo': call<ProjectRow>()(none),
 
   /** Checks a run config against the schema and the datasets without starting anything; issues name their field. */
   'runs.check': call<{ ok: boolean; issues: ConfigIssue[] }>()(z.object({ config: z.unknown() }).strict()),

@@ -1,8 +1,10 @@
 // app.* calls.
 import type { Handlers } from './types';
+import { availableParallelism, totalmem } from 'node:os';
 import { version } from '../../../package.json';
+import { availableExecutionProviders, resolveAutoDevice } from '../../engine/runtime';
 
-export const appHandlers: Pick<Handlers, 'app.info'> = {
+export const appHandlers: Pick<Handlers, 'app.info' | 'app.machine'> = {
   'app.info': (_args, ctx) => ({
     name: 'Chorus',
     version,
@@ -10,4 +12,8 @@ export const appHandlers: Pick<Handlers, 'app.info'> = {
     dataDir: ctx.store.dataDir,
     platform: process.platform,
   }),
+  'app.machine': async () => {
+    const auto = await resolveAutoDevice();
+    return { cpus: availableParallelism(), memoryBytes: totalmem(), devices: { available: availableExecutionProviders(), auto: auto.ep, reason: auto.reason } };
+  },
 };

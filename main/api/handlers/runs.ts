@@ -2,6 +2,7 @@
 import { ConfigError } from '../../training/config';
 import { resolveRunConfig } from '../../training/datasets-resolve';
 import { RunModel } from '../../training/inference';
+import { createDemoProject } from '../../training/demo-project';
 import type { Handlers } from './types';
 
 type RunCalls = Extract<keyof Handlers, `runs.${string}` | `projects.${string}`>;
@@ -17,6 +18,7 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
     ctx.runs.runs.deleteProject(id);
     return { deleted: id };
   },
+  'projects.createDemo': (_a, ctx) => createDemoProject(ctx.datasets, ctx.runs.runs),
 
   'runs.check': async ({ config }, ctx) => {
     try {

@@ -1,1 +1,1 @@
-export { GraphSession, availableExecutionProviders, type ExecutionProviderName, type SessionOptions } from './session';
+export { GraphSession, availableExecutionProviders, resolveAutoDevice, type ExecutionProviderName, type SessionOptions } from './session';

@@ -42,6 +42,16 @@ function cudaLibrariesPresent(): boolean {
   }
 }
 
+/** What 'auto' uses on this machine (probing once with a one-node graph when no session has decided it yet). */
+export async function resolveAutoDevice(): Promise<{ ep: Exclude<ExecutionProviderName, 'auto'>; reason: string | null }> {
+  if (!autoChoice) {
+    const g = new Graph('probe');
+    g.output(g.relu(g.input('x', 'float32', [1])), 'y');
+    await (await GraphSession.create(g, { executionProvider: 'auto' })).release();
+  }
+  return autoChoice!;
+}
+
 export function availableExecutionProviders(): string[] {
   return ort.listSupportedBackends().map((b) => b.name);
 }
