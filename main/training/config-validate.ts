@@ -3,7 +3,8 @@
 import { ConfigError, formatPath, type ConfigIssue, type RunConfig, type TaskConfig } from './config';
 
 export interface DatasetInfo {
-  columns: string[];
+  /** 'unknown' for a file that is only read when the run starts: its columns are not checked yet. */
+  columns: string[] | 'unknown';
   /** Raw label → row count for a column; used to reject single-class label columns. */
   labelCounts?: (column: string) => Map<string, number>;
 }
@@ -57,15 +58,17 @@ export function validateAgainstDatasets(config: RunConfig, lookup: DatasetLookup
         issues.push({ path, message: `dataset '${ref}' not found` });
         continue;
       }
+      const columns = info.columns;
+      if (columns === 'unknown') continue;
       for (const [colField, col] of taskColumns(task)) {
-        if (!info.columns.includes(col)) {
+        if (!columns.includes(col)) {
           issues.push({
             path: formatPath(['tasks', i, colField]),
-            message: `column '${col}' not found in ${field === 'validation' ? 'validation ' : ''}dataset '${ref}' (columns: ${info.columns.join(', ')})`,
+            message: `column '${col}' not found in ${field === 'validation' ? 'validation ' : ''}dataset '${ref}' (columns: ${columns.join(', ')})`,
           });
         }
       }
-      if (task.type === 'classification' && info.columns.includes(task.label) && info.labelCounts && field === 'dataset') {
+      if (task.type === 'classification' && columns.includes(task.label) && info.labelCounts && field === 'dataset') {
         const classes = new Set<string>();
         for (const [raw, n] of info.labelCounts(task.label)) if (n > 0) classes.add(mapLabel(task, raw));
         if (classes.size < 2) {

@@ -58,7 +58,6 @@ export async function resolveRunConfig(input: unknown, datasets: DatasetService,
   const config = parseRunConfig(input);
   const imported: ResolvedConfig['imported'] = [];
   const issues: ConfigIssue[] = [];
-  const unresolved = new Set<number>(); // dry run: tasks naming files not imported yet are checked when the run starts
   const resolved = structuredClone(config);
   for (const [i, task] of config.tasks.entries()) {
     for (const field of ['dataset', 'validation'] as const) {
@@ -66,14 +65,13 @@ export async function resolveRunConfig(input: unknown, datasets: DatasetService,
       if (ref === undefined) continue;
       const r = await resolveRef(ref, datasets, imported, o.acceptBadRows ?? false, o.dryRun ?? false);
       if (typeof r === 'string') issues.push({ path: formatPath(['tasks', i, field]), message: r });
-      else if (r !== null) resolved.tasks[i]![field] = String(r);
-      else unresolved.add(i);
+      else if (r !== null) resolved.tasks[i]![field] = String(r); // null: a dry run left a file path as it is
     }
   }
   if (issues.length) throw new ConfigError(issues);
   const infos = new Map<string, DatasetInfo>();
-  const checkable = { ...resolved, tasks: resolved.tasks.filter((_, i) => !unresolved.has(i)) };
-  const more = validateAgainstDatasets(checkable, (ref) => {
+  const more = validateAgainstDatasets(resolved, (ref) => {
+    if (!/^\d+$/.test(ref)) return { columns: 'unknown' }; // dry run: a file not imported yet
     if (!infos.has(ref)) infos.set(ref, datasetInfo(datasets, Number(ref)));
     return infos.get(ref);
   });

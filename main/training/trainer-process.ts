@@ -35,7 +35,7 @@ async function run(m: StartMessage): Promise<void> {
           if (!paused) return;
           void send({ type: 'paused', step: -1 });
           while (paused && !stop) await new Promise<void>((r) => (wake = r));
-          void send({ type: 'resumed', step: -1 });
+          if (!stop) void send({ type: 'resumed', step: -1 });
         },
       },
     }, {

@@ -1,0 +1,189 @@
+// The Train view in Chromium against a real `chorus serve`: import two small datasets (SST-2 sentences, CoNLL-2003
+// sentences), make them two tasks of a tiny model, see a config issue by its field, train, watch both loss charts
+// fill, stop, resume (pause and resume again) to completion, and check the validation table and the reloaded project.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+
+const ARTIFACTS = join(ROOT, 'test', 'artifacts');
+let server: Served;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+/**
+ * Training steps. A run this small trains 60 steps in about a second after its first loss points show, so Stop could
+ * land after the end; 120 steps (six evaluations) leave a wide margin and still finish in seconds.
+ */
+const STEPS = 120;
+/** The two task names, as the form derived them from the dataset names. */
+let names: string[] = [];
+
+/** The first `sentences` sentences of a CoNLL file (blank-line separated). */
+function conllHead(text: string, sentences: number): string {
+  const lines = text.split('\n');
+  let blanks = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === '' && ++blanks > sentences) return lines.slice(0, i).join('\n') + '\n';
+  }
+  return text;
+}
+
+before(async () => {
+  server = await serve();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light' });
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function screenshotOnFailure<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'train-failure.png'), fullPage: true }).catch(() => undefined);
+    const body = (await page.textContent('body').catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 1500);
+    throw new Error(`${what}; page says: ${body}`, { cause: err });
+  }
+}
+
+const status = () => page.getByTestId('run-panel').getByTestId('run-status');
+
+async function waitForStatus(want: string, timeout: number): Promise<void> {
+  await screenshotOnFailure(`run never became ${want}`, () =>
+    page.waitForFunction(
+      (w) => document.querySelector('[data-testid=run-panel] [data-testid=run-status]')?.textContent?.trim() === w,
+      want,
+      { timeout },
+    ),
+  );
+}
+
+test('two small datasets are imported through the file picker', async () => {
+  const dir = join(server.dir, 'pick');
+  mkdirSync(dir);
+  const sst = readFileSync(join(DATASETS, 'sst2', 'train.tsv'), 'utf8').split('\n').slice(0, 301).join('\n') + '\n';
+  writeFileSync(join(dir, 'sst_small.tsv'), sst);
+  writeFileSync(join(dir, 'ner_small.txt'), conllHead(readFileSync(join(DATASETS, 'conll2003', 'train.txt'), 'utf8'), 200));
+  await page.goto(server.url);
+  // The empty state replaces the drop zone once the (empty) dataset list arrives: pick files into that one.
+  await page.getByText('Start by adding a dataset').waitFor();
+  await page.getByTestId('file-input').setInputFiles([join(dir, 'sst_small.tsv'), join(dir, 'ner_small.txt')]);
+  await screenshotOnFailure('datasets never listed', async () => {
+    await page.getByTestId('dataset-sst_small.tsv').waitFor({ timeout: 30_000 });
+    await page.getByTestId('dataset-ner_small.txt').waitFor({ timeout: 30_000 });
+  });
+  assert.equal(await page.getByTestId('task-sst_small.tsv').textContent(), 'classification');
+  assert.equal(await page.getByTestId('task-ner_small.txt').textContent(), 'token-classification');
+});
+
+test('both become tasks of a tiny model; a bad head count is shown on its field, then fixed', async () => {
+  await page.getByTestId('nav-Train').click();
+  const pick = page.getByTestId('add-task-dataset');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=add-task-dataset]') as HTMLSelectElement | null)?.options.length === 2);
+  for (const index of [0, 1]) {
+    await pick.selectOption({ index });
+    await page.getByTestId('add-task').click();
+  }
+  names = [await page.getByTestId('field-tasks[0].name').inputValue(), await page.getByTestId('field-tasks[1].name').inputValue()];
+  const types = [await page.getByTestId('field-tasks[0].type').inputValue(), await page.getByTestId('field-tasks[1].type').inputValue()];
+  assert.deepEqual([...types].sort(), ['classification', 'token-classification'], `task types: ${types.join(', ')}`);
+  for (const n of names) assert.match(n, /^[A-Za-z_][A-Za-z0-9_]*$/);
+  // The columns come prefilled from the suggestion.
+  const cls = types.indexOf('classification');
+  const tc = types.indexOf('token-classification');
+  assert.equal(await page.getByTestId(`field-tasks[${cls}].text`).inputValue(), 'sentence');
+  assert.equal(await page.getByTestId(`field-tasks[${cls}].label`).inputValue(), 'label');
+  assert.equal(await page.getByTestId(`field-tasks[${tc}].tokens`).inputValue(), 'tokens');
+  assert.equal(await page.getByTestId(`field-tasks[${tc}].tags`).inputValue(), 'tags');
+
+  await page.getByTestId('field-name').fill('tiny two-task');
+  const fields: Record<string, string> = {
+    'backbone.hidden': '32', 'backbone.layers': '1', 'backbone.heads': '3', 'backbone.maxLength': '32', 'backbone.tokenizer.vocabSize': '500',
+    'training.steps': String(STEPS), 'training.evalEvery': '20', 'training.batchSize': '8',
+  };
+  for (const [path, value] of Object.entries(fields)) await page.getByTestId(`field-${path}`).fill(value);
+  // Typed key by key, "0.00" must not collapse to "0" on its way through the store.
+  const lr = page.getByTestId('field-training.lr');
+  await lr.fill('');
+  await lr.pressSequentially('0.001');
+  assert.equal(await lr.inputValue(), '0.001');
+
+  const issue = page.getByTestId('issue-backbone.heads');
+  await screenshotOnFailure('no issue on backbone.heads', () => issue.waitFor({ timeout: 15_000 }));
+  assert.match((await issue.textContent()) ?? '', /backbone\.heads: must divide backbone\.hidden/);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'train-config-issue.png'), fullPage: true });
+  await page.getByTestId('field-backbone.heads').fill('2');
+  await issue.waitFor({ state: 'detached', timeout: 15_000 });
+  await screenshotOnFailure('config never ready', () =>
+    page.getByTestId('check-state').and(page.getByText('ready to train')).waitFor({ timeout: 15_000 }),
+  );
+});
+
+test('Train streams a loss chart per task; Stop, Resume, Pause and Resume run it to completion', async () => {
+  await page.getByTestId('train').click();
+  await screenshotOnFailure('no run panel', () => page.getByTestId('run-panel').waitFor({ timeout: 15_000 }));
+  await screenshotOnFailure('the loss charts never filled', () =>
+    page.waitForFunction(
+      (ns) => ns.every((n) => Number(document.querySelector(`[data-testid="loss-chart-${n}"]`)?.getAttribute('data-points') ?? 0) > 0),
+      names,
+      { timeout: 60_000, polling: 100 },
+    ),
+  );
+  assert.equal((await status().textContent())?.trim(), 'running');
+  assert.ok(await page.getByTestId('run-pause').isEnabled());
+  assert.ok(!(await page.getByTestId('run-resume').isEnabled()));
+  await page.getByTestId('run-stop').click();
+  await waitForStatus('stopped', 30_000);
+  const stoppedAt = Number(/step (\d+)/.exec((await page.getByTestId('run-step').textContent()) ?? '')?.[1]);
+  assert.ok(stoppedAt > 0 && stoppedAt < STEPS, `stopped part-way (step ${stoppedAt} of ${STEPS})`);
+  assert.ok(await page.getByTestId('run-resume').isEnabled());
+  assert.ok(!(await page.getByTestId('run-stop').isEnabled()));
+
+  // Resume starts a new trainer process; a Pause sent while it starts holds it before its first step.
+  await page.getByTestId('run-resume').click();
+  await waitForStatus('running', 30_000);
+  await page.getByTestId('run-pause').click();
+  await waitForStatus('paused', 30_000);
+  assert.ok(await page.getByTestId('run-resume').isEnabled());
+  assert.ok(await page.getByTestId('run-stop').isEnabled());
+  assert.ok(!(await page.getByTestId('run-pause').isEnabled()));
+  await page.getByTestId('run-resume').click();
+  await waitForStatus('completed', 90_000);
+  for (const n of names) {
+    const latest = (await page.getByTestId(`validation-latest-${n}`).textContent()) ?? '';
+    assert.match(latest, new RegExp(`\\d\\.\\d{3} @ ${STEPS}\\b`), `validation of ${n}: ${latest}`);
+    assert.match((await page.getByTestId(`validation-best-${n}`).textContent()) ?? '', /\d\.\d{3} @ \d+/);
+  }
+  assert.match((await page.getByTestId('run-step').textContent()) ?? '', new RegExp(`step ${STEPS} / ${STEPS}`));
+  for (const b of ['run-pause', 'run-resume', 'run-stop']) assert.ok(!(await page.getByTestId(b).isEnabled()), `${b} disabled when completed`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.waitForTimeout(400); // let the progress bar's transition finish
+  await page.screenshot({ path: join(ARTIFACTS, 'train.png'), fullPage: true });
+});
+
+test('a reload reopens the project and the run with its history', async () => {
+  await page.reload();
+  await page.getByTestId('nav-Train').click();
+  await page.getByTestId('field-tasks[1].name').waitFor();
+  assert.deepEqual([await page.getByTestId('field-tasks[0].name').inputValue(), await page.getByTestId('field-tasks[1].name').inputValue()], names);
+  assert.equal(await page.getByTestId('field-backbone.heads').inputValue(), '2');
+  await waitForStatus('completed', 10_000);
+  await page.waitForFunction(
+    (ns) => ns.every((n) => Number(document.querySelector(`[data-testid="loss-chart-${n}"]`)?.getAttribute('data-points') ?? 0) > 1),
+    names,
+    { timeout: 10_000 },
+  );
+  await page.screenshot({ path: join(ARTIFACTS, 'train-reloaded.png'), fullPage: true });
+  // `chorus serve` has no favicon.ico; Chromium asks for one after a reload.
+  assert.deepEqual(consoleErrors.filter((e) => !e.includes('/favicon.ico')), []);
+});
