@@ -70,7 +70,7 @@ export function validateAgainstDatasets(config: RunConfig, lookup: DatasetLookup
       }
       if (task.type === 'classification' && columns.includes(task.label) && info.labelCounts && field === 'dataset') {
         const classes = new Set<string>();
-        for (const [raw, n] of info.labelCounts(task.label)) if (n > 0) classes.add(mapLabel(task, raw));
+        for (const [raw, n] of info.labelCounts(task.label)) if (n > 0 && mapLabel(task, raw) !== '') classes.add(mapLabel(task, raw));
         if (classes.size < 2) {
           issues.push({
             path: formatPath(['tasks', i, 'label']),

@@ -50,10 +50,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
 const column = z.string().min(1);
 const datasetRef = z.string().min(1);
 
-/** TREC-style coarse classes (`LOC:city` → `LOC`), or an explicit raw-label → label mapping. */
+/**
+ * TREC-style coarse classes (`LOC:city` → `LOC`), or an explicit raw-label → label mapping (several raw labels to
+ * one merges them; '' drops them: classification rows with that label are left out, tags become 'O').
+ */
 const labelMapSchema = z.union([
   z.strictObject({ type: z.literal('prefix'), separator: z.string().min(1).default(':') }),
-  z.record(z.string(), z.string().min(1)),
+  z.record(z.string(), z.string()),
 ]);
 
 const taskCommon = {

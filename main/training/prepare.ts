@@ -114,7 +114,7 @@ function tagsOf(t: Extract<TaskConfig, { type: 'token-classification' }>, row: R
   if (!Array.isArray(words) || !Array.isArray(tags)) throw new Error(`${where}: columns '${t.tokens}' and '${t.tags}' must hold lists of tokens and tags`);
   if (words.length !== tags.length) throw new Error(`${where}: ${words.length} tokens but ${tags.length} tags`);
   const map = t.labelMap && !('type' in t.labelMap) ? (t.labelMap as Record<string, string>) : undefined;
-  return { words: words.map(str), tags: tags.map((x) => { const s = str(x); return map?.[s] ?? s; }) };
+  return { words: words.map(str), tags: tags.map((x) => { const s = str(x); const m = map?.[s]; return m === undefined ? s : m === '' ? 'O' : m; }) };
 }
 
 /** SQuAD answer_start counts code points; encodeQa wants UTF-16 offsets. */
@@ -180,17 +180,20 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
   const common = { config: t, maxLength, split: r.split, warnings };
   switch (t.type) {
     case 'classification': {
-      const map = labelMapFor(r.train.map((row) => rawLabel(t, row)), recordedLabels);
+      const map = labelMapFor(r.train.map((row) => rawLabel(t, row)).filter((x) => x !== ''), recordedLabels);
       const pick = (rows: Record<string, unknown>[], split: string) => {
         const kept: { text: string; textPair?: string; label: number }[] = [];
         const unknown = new Map<string, number>();
+        let dropped = 0;
         for (const row of rows) {
           const name = rawLabel(t, row);
+          if (name === '') { dropped++; continue; } // dropped by labelMap
           const id = map.ids.get(name);
           if (id === undefined) { unknown.set(name, (unknown.get(name) ?? 0) + 1); continue; }
           kept.push({ text: str(row[t.text]), textPair: t.textPair ? str(row[t.textPair]) : undefined, label: id });
         }
         for (const [name, n] of unknown) warnings.push(`${where(split)}: ${n} row(s) with label '${name}', which training data does not have, were left out`);
+        if (dropped) warnings.push(`${where(split)}: ${dropped} row(s) whose label labelMap drops were left out`);
         return kept;
       };
       const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
