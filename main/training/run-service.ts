@@ -37,7 +37,7 @@ export class RunService {
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
 
-  constructor(private readonly store: Store, private readonly datasets: DatasetService) {
+  constructor(private readonly store: Store, private readonly datasets: DatasetService, private readonly entry: { path: string; execArgv: string[] } = trainerEntry()) {
     this.runs = new RunStore(store);
   }
 
@@ -90,7 +90,7 @@ export class RunService {
     let tokenizer: string | undefined;
     if (row.parentId !== null && existsSync(tokenizerPath(this.runDir(row.parentId)))) tokenizer = tokenizerPath(this.runDir(row.parentId));
 
-    const entry = trainerEntry();
+    const entry = this.entry;
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     this.runs.setStatus(id, 'running', { pid: child.pid });
     this.emit({ runId: id, type: 'status', status: 'running' });
