@@ -5,28 +5,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
-import { main } from '../../main/cli/index';
+import { cliOn } from './cli-harness';
 
 const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'datasets');
 let dir: string;
 let db: string;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-async function chorus(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main([...argv, '--db', db], { stdout, stderr } as unknown as Parameters<typeof main>[1]);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const chorus = cliOn(() => db);
 
 const TINY = { hidden: 32, layers: 1, heads: 2, intermediate: 64, maxLength: 64, tokenizer: { vocabSize: 1500 } };
 const threeTasks = () => ({

@@ -146,46 +146,30 @@ export class TrainSession {
    * move on. A resumed run calls this to line its masks up with the run it continues.
    */
   async advanceRandomState(calls: number, batches: HeadBatch[]): Promise<void> {
-    const N = this.layout.size;
-    const s = this.spare;
     for (let i = 0; i < calls; i++) {
       this.calls += 1;
-      await this.train.run({
-        ...this.batchFeeds(batches),
-        params: new ort.Tensor('float32', this.params, [N]),
-        m: new ort.Tensor('float32', this.m, [N]),
-        v: new ort.Tensor('float32', this.v, [N]),
-        lr: new ort.Tensor('float32', Float32Array.of(0), []),
-        step: new ort.Tensor('float32', Float32Array.of(1), []),
-        task_weights: new ort.Tensor('float32', new Float32Array(this.heads.length), [this.heads.length]),
-      }, {
-        params_out: new ort.Tensor('float32', s.params, [N]),
-        m_out: new ort.Tensor('float32', s.m, [N]),
-        v_out: new ort.Tensor('float32', s.v, [N]),
-        loss: new ort.Tensor('float32', this.lossBuf, []),
-        grad_norm: new ort.Tensor('float32', this.normBuf, []),
-        task_losses: new ort.Tensor('float32', this.tlBuf, [this.tlBuf.length]),
-      });
+      await this.train.run(this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), this.stepFetches());
     }
   }
 
-  /** One optimizer step. batches are in head order; weights are the per-head loss weights. */
-  async trainStep(batches: HeadBatch[], weights: number[], lr: number, o: { wantGrads?: boolean } = {}): Promise<StepResult> {
+  /** Feeds of one train-graph run: the batches, the current buffers and the step's scalars. */
+  private stepFeeds(batches: HeadBatch[], weights: number[], lr: number, step: number): Record<string, ort.Tensor> {
     const N = this.layout.size;
-    if (o.wantGrads && !this.debugGrads) throw new Error('trainStep: wantGrads needs a session created with debugGrads: true');
-    this.step += 1;
-    this.calls += 1;
-    const feeds = {
+    return {
       ...this.batchFeeds(batches),
       params: new ort.Tensor('float32', this.params, [N]),
       m: new ort.Tensor('float32', this.m, [N]),
       v: new ort.Tensor('float32', this.v, [N]),
       lr: new ort.Tensor('float32', Float32Array.of(lr), []),
-      step: new ort.Tensor('float32', Float32Array.of(this.step), []),
+      step: new ort.Tensor('float32', Float32Array.of(step), []),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
     };
-    const s = this.spare;
-    const fetches: Record<string, ort.Tensor | null> = {
+  }
+
+  /** Outputs written in place: the new state into the spare buffers, losses and norm into their small buffers. */
+  private stepFetches(): Record<string, ort.Tensor | null> {
+    const N = this.layout.size, s = this.spare;
+    return {
       params_out: new ort.Tensor('float32', s.params, [N]),
       m_out: new ort.Tensor('float32', s.m, [N]),
       v_out: new ort.Tensor('float32', s.v, [N]),
@@ -193,8 +177,17 @@ export class TrainSession {
       grad_norm: new ort.Tensor('float32', this.normBuf, []),
       task_losses: new ort.Tensor('float32', this.tlBuf, [this.tlBuf.length]),
     };
+  }
+
+  /** One optimizer step. batches are in head order; weights are the per-head loss weights. */
+  async trainStep(batches: HeadBatch[], weights: number[], lr: number, o: { wantGrads?: boolean } = {}): Promise<StepResult> {
+    if (o.wantGrads && !this.debugGrads) throw new Error('trainStep: wantGrads needs a session created with debugGrads: true');
+    this.step += 1;
+    this.calls += 1;
+    const s = this.spare;
+    const fetches = this.stepFetches();
     if (o.wantGrads) fetches.grads = null;
-    const out = await this.train.run(feeds, fetches);
+    const out = await this.train.run(this.stepFeeds(batches, weights, lr, this.step), fetches);
     // swap current and spare buffers
     this.spare = { params: this.params, m: this.m, v: this.v };
     this.params = s.params;
