@@ -40,7 +40,7 @@ export interface MachineInfo {
   cpus: number;
   memoryBytes: number;
   /** Execution providers in this onnxruntime-node build, and what `device: auto` would use (with the reason). */
-  devices: { available: string[]; auto: string; reason: string | null };
+  devices: { available: string[]; usable: string[]; auto: string; reason: string | null };
 }
 
 export const CALLS = {
@@ -59,6 +59,8 @@ export const CALLS = {
       .strict(),
   ),
   'datasets.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
+  /** Value counts of one column of a split (train by default), most frequent first (at most 1000 values). */
+  'datasets.labelCounts': call<{ value: string; count: number }[]>()(z.object({ id, column: z.string().min(1), split: z.string().min(1).optional() }).strict()),
   /** Electron only: import files by path (the preload turns dropped Files into paths). */
   'datasets.importPaths': call<ImportResult[]>()(
     z.object({ paths: z.array(z.string().min(1)).min(1), acceptBadRows: z.boolean().optional() }).strict(),
@@ -93,7 +95,7 @@ export const CALLS = {
   'runs.check': call<{ ok: boolean; issues: ConfigIssue[] }>()(z.object({ config: z.unknown() }).strict()),
   /** Validates, records and starts a run (training happens in its own process; progress arrives as run.event). */
   'runs.start': call<RunRow>()(z.object({ config: z.unknown(), projectId: id.optional(), baselines: z.boolean().optional() }).strict()),
-  'runs.list': call<RunRow[]>()(none),
+  'runs.list': call<RunRow[]>()(z.object({ projectId: id.optional() }).strict()),
   'runs.get': call<RunDetail>()(z.object({ id }).strict()),
   'runs.metrics': call<MetricPoint[]>()(z.object({ id, sinceStep: z.number().int().min(-1).optional() }).strict()),
   'runs.pause': call<RunRow>()(z.object({ id }).strict()),

@@ -93,6 +93,23 @@ export class DatasetService {
     return out;
   }
 
+  /** Value counts of a column (list values counted one by one, e.g. CoNLL tags), most frequent first, at most 1000. */
+  valueCounts(id: number, column: string, split?: string): { value: string; count: number }[] {
+    const d = this.get(id);
+    if (!d.columns.some((c) => c.name === column)) throw new NotFoundError(`dataset ${id} has no column '${column}' (columns: ${d.columns.map((c) => c.name).join(', ')})`);
+    const names = Object.keys(d.splits);
+    const counts = new Map<string, number>();
+    for (const row of this.rows(id, split ?? (names.includes('train') ? 'train' : names[0]!))) {
+      const v = row[column];
+      for (const x of Array.isArray(v) ? v : [v]) {
+        if (x === null || x === undefined || x === '') continue;
+        const k = typeof x === 'string' ? x : JSON.stringify(x);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    }
+    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 1000).map(([value, count]) => ({ value, count }));
+  }
+
   delete(id: number): void {
     const info = this.store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
     if (info.changes === 0) throw new NotFoundError(`dataset ${id} not found`);

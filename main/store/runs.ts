@@ -205,12 +205,15 @@ export class RunStore {
     return toRun(r);
   }
 
-  /** Newest first. parentId null: top-level runs only; a number: that run's baselines; undefined: every run. */
-  listRuns(o: { parentId?: number | null } = {}): RunRow[] {
+  /**
+   * Newest first. parentId null: top-level runs only; a number: that run's baselines; undefined: every run.
+   * projectId narrows to one project's runs.
+   */
+  listRuns(o: { parentId?: number | null; projectId?: number } = {}): RunRow[] {
     const rows = o.parentId === undefined ? this.q.listAllRuns.all()
       : o.parentId === null ? this.q.listTopRuns.all()
         : this.q.listChildRuns.all(o.parentId);
-    return rows.map(toRun);
+    return rows.map(toRun).filter((r) => o.projectId === undefined || r.projectId === o.projectId);
   }
 
   /** The single-task baselines of a run, in creation order. */

@@ -72,7 +72,7 @@ export class RunModel {
     const out: Record<string, TaskOutput | { skipped: string }> = {};
     for (const t of this.config.tasks) {
       const row = this.rowFor(t, input);
-      if (!row) { out[t.name] = { skipped: 'extractive QA needs a context (--context)' }; continue; }
+      if (!row) { out[t.name] = { skipped: 'extractive QA needs a context: the passage to find the answer in' }; continue; }
       const prepared = await prepareEvaluation(this.config, t, [row], this.tokenizer, this.labels(t.name));
       out[t.name] = (await predictTask(prepared, await this.session(t.name), this.params, 1)).outputs[0]!;
     }

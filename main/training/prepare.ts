@@ -76,14 +76,14 @@ function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recor
   const { train: trainSplit, validation: ownValidation } = splitsOf(ds.splits);
   const all = source.rows(ds.id, trainSplit);
   const base = { dataset: { id: ds.id, name: ds.name }, trainSplit };
-  if (t.validation) {
+  if (t.validation && !t.heldOut?.fraction) {
     const v = source.describe(t.validation);
     const vs = splitsOf(v.splits);
     const split = vs.validation ?? vs.train;
     const validation = source.rows(v.id, split);
     return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: v.id, split }, trainCount: all.length, validationCount: validation.length } };
   }
-  if (ownValidation) {
+  if (ownValidation && !t.heldOut?.fraction) { // an explicit heldOut share is carved from train instead
     const validation = source.rows(ds.id, ownValidation);
     return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: ds.id, split: ownValidation }, trainCount: all.length, validationCount: validation.length } };
   }

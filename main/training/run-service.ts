@@ -36,6 +36,8 @@ export class RunService {
   readonly runs: RunStore;
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
+  private readonly pendingBaselines = new Set<number>();
+  private readonly baselineChains = new Map<number, Promise<unknown>>();
 
   constructor(private readonly store: Store, private readonly datasets: DatasetService, private readonly entry: { path: string; execArgv: string[] } = trainerEntry()) {
     this.runs = new RunStore(store);
@@ -60,8 +62,9 @@ export class RunService {
   }
 
   /** Validates a config (every error names its field), imports file datasets, and records a queued run. */
-  async create(input: unknown, o: { projectId?: number; acceptBadRows?: boolean } = {}): Promise<RunRow> {
+  async create(input: unknown, o: { projectId?: number; acceptBadRows?: boolean; baselines?: boolean } = {}): Promise<RunRow> {
     const { config } = await resolveRunConfig(input, this.datasets, { acceptBadRows: o.acceptBadRows });
+    if (o.baselines) config.training.baselines = true;
     return this.runs.createRun({ name: config.name, config, projectId: o.projectId, totalSteps: config.training.budgetSeconds ? undefined : config.training.steps });
   }
 
@@ -69,7 +72,7 @@ export class RunService {
   createBaselines(parent: RunRow): RunRow[] {
     const config = parseRunConfig(parent.config);
     return config.tasks.map((t) => this.runs.createRun({
-      name: `${config.name} · ${t.name} alone`, parentId: parent.id, baselineTask: t.name,
+      name: `${config.name} · ${t.name} alone`, parentId: parent.id, baselineTask: t.name, projectId: parent.projectId ?? undefined,
       config: { ...config, name: `${config.name} · ${t.name} alone`, tasks: [t], training: { ...config.training, baselines: false } },
       totalSteps: config.training.budgetSeconds ? undefined : config.training.steps,
     }));
@@ -131,6 +134,28 @@ export class RunService {
     if (o.status === 'diverged') { this.setStatus(id, 'diverged', o.error); return; }
     this.runs.setSummary(id, { stopReason: o.status, bestStep: o.bestStep, tasks: o.summary });
     this.setStatus(id, o.status === 'stopped' ? 'stopped' : 'completed');
+    if (o.status !== 'stopped') this.startBaselines(id);
+  }
+
+  /**
+   * A completed run whose config asks for baselines (`training.baselines`) gets them, one after another, whether it
+   * completed straight away or after a resume. Each is tracked like any run, so `settle()` waits for them too.
+   */
+  private startBaselines(id: number): void {
+    const row = this.runs.getRun(id);
+    if (row.parentId !== null || !this.configOf(row).training.baselines || this.runs.baselinesOf(id).length) return;
+    const baselines = this.createBaselines(row);
+    this.pendingBaselines.add(id);
+    const chain = baselines.reduce<Promise<unknown>>((p, b) => p.then(() => this.start(b.id)), Promise.resolve())
+      .catch((e: unknown) => this.emit({ runId: id, type: 'log', message: `baselines stopped: ${(e as Error).message}` }))
+      .finally(() => { this.pendingBaselines.delete(id); this.baselineChains.delete(id); });
+    this.baselineChains.set(id, chain);
+  }
+
+  /** Resolves when the baselines of `id` (if it has any pending) have all ended. */
+  async baselinesSettled(id: number): Promise<RunRow[]> {
+    await this.baselineChains.get(id);
+    return this.runs.baselinesOf(id);
   }
 
   private persist(id: number, m: FromTrainer): void {
@@ -228,7 +253,8 @@ export class RunService {
 
   /** Waits for every active run's process to end (CLI and tests). */
   async settle(): Promise<void> {
-    await Promise.all([...this.active.values()].map((a) => a.done));
+    while (this.active.size || this.baselineChains.size)
+      await Promise.all([...[...this.active.values()].map((a) => a.done), ...this.baselineChains.values()]);
   }
 
   /** Stops every active run and waits (app quit). */

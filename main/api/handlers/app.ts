@@ -14,6 +14,9 @@ export const appHandlers: Pick<Handlers, 'app.info' | 'app.machine'> = {
   }),
   'app.machine': async () => {
     const auto = await resolveAutoDevice();
-    return { cpus: availableParallelism(), memoryBytes: totalmem(), devices: { available: availableExecutionProviders(), auto: auto.ep, reason: auto.reason } };
+    const available = availableExecutionProviders();
+    // what a run can ask for and get: the CPU, and whatever `auto` found working
+    const usable = ['cpu', ...(auto.ep !== 'cpu' ? [auto.ep] : [])];
+    return { cpus: availableParallelism(), memoryBytes: totalmem(), devices: { available, usable, auto: auto.ep, reason: auto.reason } };
   },
 };

@@ -1,7 +1,7 @@
 // datasets.* calls that read, delete or import by path.
 import type { Handlers } from './types';
 
-type DatasetCalls = 'datasets.list' | 'datasets.get' | 'datasets.preview' | 'datasets.delete' | 'datasets.importPaths';
+type DatasetCalls = 'datasets.list' | 'datasets.get' | 'datasets.preview' | 'datasets.delete' | 'datasets.importPaths' | 'datasets.labelCounts';
 
 export const datasetHandlers: Pick<Handlers, DatasetCalls> = {
   'datasets.list': (_args, ctx) => ctx.datasets.list(),
@@ -11,6 +11,7 @@ export const datasetHandlers: Pick<Handlers, DatasetCalls> = {
     ctx.datasets.delete(id);
     return { deleted: id };
   },
+  'datasets.labelCounts': ({ id, column, split }, ctx) => ctx.datasets.valueCounts(id, column, split),
   'datasets.importPaths': ({ paths, acceptBadRows }, ctx) =>
     ctx.datasets.importFiles(paths, { acceptBadRows }, (p) => ctx.emit('import.progress', p)),
 };

@@ -30,14 +30,11 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
     }
   },
   'runs.start': async ({ config, projectId, baselines }, ctx) => {
-    const run = await ctx.runs.create(config, { projectId });
-    void ctx.runs.start(run.id).then(async (done) => {
-      if ((baselines || ctx.runs.configOf(done).training.baselines) && done.status === 'completed')
-        for (const b of ctx.runs.createBaselines(done)) await ctx.runs.start(b.id);
-    }).catch(() => undefined); // failures are recorded on the run and sent as run.event
+    const run = await ctx.runs.create(config, { projectId, baselines });
+    void ctx.runs.start(run.id).catch(() => undefined); // failures are recorded on the run and sent as run.event
     return ctx.runs.runs.getRun(run.id);
   },
-  'runs.list': (_a, ctx) => ctx.runs.runs.listRuns(),
+  'runs.list': ({ projectId }, ctx) => ctx.runs.runs.listRuns({ projectId }),
   'runs.get': ({ id }, ctx) => ({
     run: ctx.runs.runs.getRun(id), evaluations: ctx.runs.runs.evaluations(id), checkpoints: ctx.runs.runs.checkpoints(id), baselines: ctx.runs.runs.baselinesOf(id),
   }),

@@ -28,6 +28,7 @@ uninterrupted run. --json prints { id, status, metrics } like chorus train.`,
       try {
         const done = await runs.resume(id);
         if (!done) return 0;
+        await runs.baselinesSettled(id);
         const s = (done.summary ?? {}) as { tasks?: Record<string, Record<string, unknown>> };
         if (ctx.json) ctx.stdout.write(JSON.stringify({ id, status: done.status, step: done.step, error: done.error ?? undefined, metrics: s.tasks ?? {} }, null, 2) + '\n');
         else {

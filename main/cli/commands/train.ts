@@ -30,7 +30,7 @@ task alone with the same budget. --yes imports files with bad rows, leaving thos
     return withRuns(ctx.dbPath, async (runs) => {
       let run: RunRow;
       try {
-        run = await runs.create(input, { acceptBadRows: boolFlag(args, 'yes') });
+        run = await runs.create(input, { acceptBadRows: boolFlag(args, 'yes'), baselines: boolFlag(args, 'baselines') });
       } catch (e) {
         if (e instanceof ConfigError) { ctx.stderr.write(`${file}: ${e.message}\n`); return 2; }
         throw e;
@@ -41,9 +41,7 @@ task alone with the same budget. --yes imports files with bad rows, leaving thos
       try {
         ctx.stderr.write(`run ${run.id} '${run.name}' started\n`);
         const done = await runs.start(run.id);
-        const baselines: RunRow[] = [];
-        if ((boolFlag(args, 'baselines') || runs.configOf(done).training.baselines) && done.status === 'completed')
-          for (const b of runs.createBaselines(done)) baselines.push(await runs.start(b.id));
+        const baselines = await runs.baselinesSettled(run.id); // started by the service once the run completed
         const out = { ...resultOf(done), baselines: baselines.map((b) => ({ task: b.baselineTask, ...resultOf(b) })) };
         if (ctx.json) ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
         else {
