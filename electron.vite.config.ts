@@ -40,7 +40,8 @@ export default defineConfig({
     plugins: [vue(), devCsp()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      // chart-harness.html: a static page that streams 100k points into the dashboard chart (test/e2e/chart-stream.e2e.ts)
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html'), chartHarness: resolve(__dirname, 'renderer/chart-harness.html') } },
     },
   },
 });

@@ -1,6 +1,8 @@
 // The Train view in Chromium against a real `chorus serve`: import two small datasets (SST-2 sentences, CoNLL-2003
-// sentences), make them two tasks of a tiny model, see a config issue by its field, train, watch both loss charts
-// fill, stop, resume (pause and resume again) to completion, and check the validation table and the reloaded project.
+// sentences), create and rename a project, make the datasets two tasks of a tiny model (α by slider, normalised shares,
+// baselines on), duplicate and delete a copy of the project, see a config issue by its field, train, watch both loss
+// charts fill, stop, resume (pause and resume again) to completion, and check the validation table and the reloaded
+// project.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,8 +87,23 @@ test('two small datasets are imported through the file picker', async () => {
   assert.equal(await page.getByTestId('task-ner_small.txt').textContent(), 'token-classification');
 });
 
-test('both become tasks of a tiny model; a bad head count is shown on its field, then fixed', async () => {
+/** The option the project switcher shows. */
+const currentProject = async () => page.getByTestId('project-select').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent?.trim());
+
+test('a new project is created and renamed inline', async () => {
   await page.getByTestId('nav-Train').click();
+  await page.getByTestId('project-new').click();
+  await page.waitForFunction(() => /^\d+$/.test((document.querySelector('[data-testid=project-select]') as HTMLSelectElement | null)?.value ?? ''));
+  assert.equal(await currentProject(), 'Untitled project');
+  await page.getByTestId('project-rename').click();
+  await page.getByTestId('project-name-input').fill('tiny two-task');
+  await page.getByTestId('project-name-input').press('Enter');
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=project-select]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent?.trim() === 'tiny two-task',
+  );
+});
+
+test('both become tasks of a tiny model; a bad head count is shown on its field, then fixed', async () => {
   const pick = page.getByTestId('add-task-dataset');
   await page.waitForFunction(() => (document.querySelector('[data-testid=add-task-dataset]') as HTMLSelectElement | null)?.options.length === 2);
   for (const index of [0, 1]) {
@@ -105,7 +122,10 @@ test('both become tasks of a tiny model; a bad head count is shown on its field,
   assert.equal(await page.getByTestId(`field-tasks[${tc}].tokens`).inputValue(), 'tokens');
   assert.equal(await page.getByTestId(`field-tasks[${tc}].tags`).inputValue(), 'tags');
 
-  await page.getByTestId('field-name').fill('tiny two-task');
+  // A preset fills the size fields and shows its parameter count; the run itself is smaller still.
+  await page.getByTestId('preset-tiny').click();
+  assert.equal(await page.getByTestId('field-backbone.hidden').inputValue(), '128');
+  assert.match((await page.getByTestId('model-params').textContent()) ?? '', /^[\d,.\s]+$/);
   const fields: Record<string, string> = {
     'backbone.hidden': '32', 'backbone.layers': '1', 'backbone.heads': '3', 'backbone.maxLength': '32', 'backbone.tokenizer.vocabSize': '500',
     'training.steps': String(STEPS), 'training.evalEvery': '20', 'training.batchSize': '8',
@@ -127,6 +147,42 @@ test('both become tasks of a tiny model; a bad head count is shown on its field,
   await screenshotOnFailure('config never ready', () =>
     page.getByTestId('check-state').and(page.getByText('ready to train')).waitFor({ timeout: 15_000 }),
   );
+});
+
+test('α by slider shows normalised shares; baselines on; a duplicate is made and deleted', async () => {
+  const share = (i: number) => page.getByTestId(`share-tasks[${i}].weight`);
+  assert.deepEqual([await share(0).textContent(), await share(1).textContent()], ['50.0%', '50.0%']);
+  await page.getByTestId('field-tasks[0].weight').fill('0.5');
+  await page.waitForFunction(() => document.querySelector('[data-testid="share-tasks[0].weight"]')?.textContent === '33.3%');
+  assert.equal(await share(1).textContent(), '66.7%');
+  const sum = await page.$$eval('[data-testid^="share-tasks"]', (els) => els.reduce((a, e) => a + Number(e.getAttribute('data-share')), 0));
+  assert.ok(Math.abs(sum - 1) < 1e-9, `shares sum to ${sum}`);
+  await page.getByTestId('field-training.baselines').check();
+
+  await page.getByTestId('project-duplicate').click();
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=project-select]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent?.trim() === 'tiny two-task copy',
+  );
+  assert.equal(await page.getByTestId('field-tasks[1].name').inputValue(), names[1]);
+  await page.getByTestId('project-delete').click();
+  await page.getByTestId('confirm').click();
+  await page.waitForFunction(
+    () => (document.querySelector('[data-testid=project-select]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent?.trim() === 'tiny two-task',
+  );
+  assert.deepEqual(
+    await page.getByTestId('project-select').locator('option').allTextContents(),
+    ['tiny two-task'],
+    'the copy is gone from the switcher',
+  );
+  assert.equal(await share(0).textContent(), '33.3%');
+  assert.ok(await page.getByTestId('field-training.baselines').isChecked());
+  await screenshotOnFailure('config never ready again', () =>
+    page.getByTestId('check-state').and(page.getByText('ready to train')).waitFor({ timeout: 15_000 }),
+  );
+  // The label sets, opened: the counts the import found, each label kept (nothing merged or dropped here).
+  for (const summary of await page.locator('[data-testid^="labels-tasks"] > summary').all()) await summary.click();
+  assert.equal(await page.locator('[data-testid^="labels-tasks"] select').first().inputValue(), 'keep');
+  await page.screenshot({ path: join(ARTIFACTS, 'train-setup.png'), fullPage: true });
 });
 
 test('Train streams a loss chart per task; Stop, Resume, Pause and Resume run it to completion', async () => {
@@ -177,6 +233,11 @@ test('a reload reopens the project and the run with its history', async () => {
   await page.getByTestId('field-tasks[1].name').waitFor();
   assert.deepEqual([await page.getByTestId('field-tasks[0].name').inputValue(), await page.getByTestId('field-tasks[1].name').inputValue()], names);
   assert.equal(await page.getByTestId('field-backbone.heads').inputValue(), '2');
+  assert.equal(await currentProject(), 'tiny two-task');
+  assert.equal(await page.getByTestId('share-tasks[0].weight').textContent(), '33.3%');
+  assert.ok(await page.getByTestId('field-training.baselines').isChecked());
+  // The multi-task run, not a single-task baseline ("… alone") that may have been started after it.
+  await page.getByTestId(/^run-\d+$/).filter({ hasNotText: 'alone' }).first().click();
   await waitForStatus('completed', 10_000);
   await page.waitForFunction(
     (ns) => ns.every((n) => Number(document.querySelector(`[data-testid="loss-chart-${n}"]`)?.getAttribute('data-points') ?? 0) > 1),

@@ -1,0 +1,65 @@
+// Chart streaming in Chromium against a real `chorus serve`: the dev harness page (chart-harness.html, a second input
+// of the renderer build) streams 100,000 steps into the 4 lines of one ChartStream, 500 steps every 16 ms, as a
+// run's progress events would arrive. The main thread must never block for more than 50 ms (no long task, as
+// Chromium's long-task observer reports them, and no long gap between animation frames); the legend must end up
+// counting every point; the last frame is kept as test/artifacts/chart-stream.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serve, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { ChartResult } from '../../renderer/src/charts/harness';
+
+const ARTIFACTS = join(ROOT, 'test', 'artifacts');
+const POINTS = 100_000;
+const SERIES = 4;
+/** A long task is a task over 50 ms: the budget is that none happens while streaming. */
+const LONG_TASK_MS = 50;
+
+let server: Served;
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+before(async () => {
+  assert.ok(
+    existsSync(join(ROOT, 'out', 'renderer', 'chart-harness.html')),
+    'out/renderer/chart-harness.html is missing: build the renderer with the chartHarness input (electron.vite.config.ts)',
+  );
+  server = await serve();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1320, height: 560 }, colorScheme: 'light' });
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test(`${POINTS.toLocaleString('en-US')} points into ${SERIES} series stream without a long task`, async () => {
+  const url = new URL('chart-harness.html', server.url);
+  url.search = new URLSearchParams({ points: String(POINTS), series: String(SERIES), batch: '500', interval: '16' }).toString();
+  await page.goto(url.toString());
+  await page.waitForFunction(() => window.__chartResult !== undefined || window.__chartError !== undefined, undefined, { timeout: 120_000, polling: 250 });
+  const error = await page.evaluate(() => window.__chartError);
+  assert.equal(error, undefined, `the harness failed: ${error}`);
+  const r = (await page.evaluate(() => window.__chartResult)) as ChartResult;
+  console.log(
+    `chart stream: ${r.points.toLocaleString('en-US')} points × ${r.series} series in ${r.batches} batches, ${r.totalMs} ms; ` +
+      `${r.frames} frames (max gap ${r.maxFrameGapMs} ms), ${r.draws} redraws; ` +
+      `long tasks: ${r.longTasks.length} (max ${r.maxLongTaskMs} ms)${r.longTaskSupported ? '' : ' [observer unsupported]'}`,
+  );
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'chart-stream.png') });
+
+  assert.ok(r.longTaskSupported, 'Chromium reports long tasks');
+  assert.deepEqual(r.longTasks.filter((l) => l.durationMs > LONG_TASK_MS), [], `long tasks while streaming: ${JSON.stringify(r.longTasks)}`);
+  assert.deepEqual(r.legendPoints, Array(SERIES).fill(POINTS), 'every point reached the chart');
+  // Redraws follow frames, never batches: at most one per frame, and the chart kept drawing while points came.
+  assert.ok(r.draws <= r.frames + 1, `${r.draws} redraws in ${r.frames} frames`);
+  assert.ok(r.draws >= r.batches / 4, `the chart redrew as points came (${r.draws} redraws for ${r.batches} batches)`);
+  assert.deepEqual(consoleErrors, []);
+});
