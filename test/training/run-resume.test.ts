@@ -96,3 +96,16 @@ test('stop writes a checkpoint mid-segment; resume continues to the same result'
   assert.equal(resumed.status, 'completed');
   assert.deepEqual(resumed.summary, a.summary);
 });
+
+test('a run with baselines stopped and resumed trains its single-task baselines once it completes', async () => {
+  const c = await runs.create({ ...config, name: 'with baselines', training: { ...(config as { training: object }).training, steps: 30, baselines: true } });
+  const done = runs.start(c.id);
+  await checkpointPast(c.id, 10);
+  runs.stop(c.id);
+  assert.equal((await done).status, 'stopped');
+  assert.deepEqual(runs.runs.baselinesOf(c.id), [], 'no baselines for a stopped run');
+  const resumed = await runs.resume(c.id)!;
+  assert.equal(resumed.status, 'completed');
+  const baselines = await runs.baselinesSettled(c.id);
+  assert.deepEqual(baselines.map((b) => [b.baselineTask, b.status, b.step]), [['sentiment', 'completed', 30], ['ner', 'completed', 30]]);
+});
