@@ -172,7 +172,7 @@ export class DatasetService {
       const layout: Layout = { columns: [], compact: true };
       for (const { job, bytes } of hashes) {
         current = job.file;
-        const s = await sniff(job.path, job.file, bytes);
+        const s = await sniff(job.path, job.file, bytes, opts.encoding);
         const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
         const det = detect(s, job.file, extname(job.path).toLowerCase(), forced);
         if (format && det.format !== format && !(isTabular(format) && isTabular(det.format)))

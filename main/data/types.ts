@@ -77,6 +77,11 @@ export interface ImportOptions {
   format?: DatasetFormat | 'auto';
   /** Import the good rows of a file that has bad rows (the CLI's --yes). Without it such a file is refused. */
   acceptBadRows?: boolean;
+  /**
+   * The text encoding when it is not UTF-8/UTF-16 and so cannot be detected, e.g. 'gb18030' for Chinese files saved
+   * as GBK; a byte-order mark still wins. Without it such files are refused with a message saying how to import them.
+   */
+  encoding?: 'gb18030' | 'gbk' | 'big5' | 'shift_jis' | 'euc-kr' | 'windows-1252';
   /** Split name for a single file; by default derived from the file name (train/dev/validation/test). */
   split?: string;
   /** Names to show for the files in messages and in the dataset (e.g. the original name of an uploaded temp file), index-aligned with the paths. */

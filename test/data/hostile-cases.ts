@@ -44,7 +44,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     error: 'quote-garbage.csv: 1 bad row; first: quote-garbage.csv line 2: unexpected character after a closing quote in field 1. Import the good rows only with acceptBadRows (--yes)',
   },
   { name: 'invalid UTF-8', file: 'latin1.csv', content: Buffer.from('text,label\ncaf\xe9,1\n', 'latin1'), error: 'latin1.csv:2: not valid UTF-8 (byte 0xe9 at offset 14); save the file as UTF-8' },
-  { name: 'GBK text', file: 'gbk.tsv', content: gbk, error: 'gbk.tsv:2: not valid UTF-8 (byte 0xc4 at offset 13); save the file as UTF-8' },
+  { name: 'GBK text', file: 'gbk.tsv', content: gbk, error: 'gbk.tsv:2: not valid UTF-8 (byte 0xc4 at offset 13); save the file as UTF-8, or import it with --encoding gb18030 (it looks like Chinese GBK/GB18030 text)' },
   { name: 'NUL byte near the start', file: 'nul.csv', content: 'a,b\n1,\0\n', error: 'nul.csv:2: binary file (NUL byte at offset 6); expected text, JSON or Parquet' },
   { name: 'NUL byte after 64 KiB', file: 'late-nul.csv', content: lateNul, error: 'late-nul.csv:6002: NUL byte in text; the file looks binary' },
   { name: 'binary file', file: 'blob.bin', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), error: 'blob.bin:3: binary file (NUL byte at offset 8); expected text, JSON or Parquet' },

@@ -45,6 +45,18 @@ test('UTF-16 LE and BE with BOM are decoded', async () => {
   }
 });
 
+test('GB18030 (GBK) text is read when the user names the encoding, and refused with that advice otherwise', async () => {
+  // label\ttext / 1\t你好世界 / 0\t很差, encoded GB18030 (TextEncoder only writes UTF-8, so the bytes are spelled out)
+  const gb = Buffer.from('6c6162656c0974657874 0a 3109c4e3bac3cac0bde7 0a 3009badcb2ee 0a'.replace(/ /g, ''), 'hex');
+  const { rows } = await importBytes('zh.tsv', gb, { encoding: 'gb18030' });
+  assert.deepEqual(rows, [{ label: '1', text: '你好世界' }, { label: '0', text: '很差' }]);
+  const path = join(fx.dir, 'zh2.tsv');
+  writeFileSync(path, Buffer.concat([gb, gb.subarray(gb.indexOf(0x0a) + 1)])); // other bytes: the same file would be a re-import
+  const [r] = await fx.svc.importFiles([path]);
+  assert.ok(!r.ok);
+  assert.match(r.error, /not valid UTF-8 .*--encoding gb18030 \(it looks like Chinese GBK\/GB18030 text\)/);
+});
+
 test('format is detected from the content, not the extension', async () => {
   const json = await importBytes('data.txt', '[{"text": "a", "label": "x"}, {"text": "b", "label": "y"}]');
   assert.equal(json.d.format, 'json');

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { UsageError, type Command } from '../command';
 import { stringFlag } from '../args';
+import { LEGACY_ENCODINGS, type LegacyEncoding } from '../../data/importers/text';
 import { DATASET_FORMATS, type DatasetFormat, type ImportProgress } from '../../data/types';
 import { describeIssue } from '../../data/dataset-service';
 import { formatSplits, formatSuggestion, withDatasets } from './datasets';
@@ -13,12 +14,13 @@ const MAX_ISSUES_SHOWN = 10;
 export const importCommand: Command = {
   name: 'import',
   summary: 'import data files (CSV, TSV, JSON, JSONL, CoNLL, SQuAD, Parquet, label-prefixed lines) as datasets',
-  usage: `Usage: chorus import FILE… [--name NAME] [--format auto|${DATASET_FORMATS.join('|')}] [--split NAME] [--yes] [--db PATH] [--json]
+  usage: `Usage: chorus import FILE… [--name NAME] [--format auto|${DATASET_FORMATS.join('|')}] [--split NAME] [--encoding ENC] [--yes] [--db PATH] [--json]
 
 Files whose names differ only by a split word (train/dev/validation/test), given together, become one dataset
 with those splits. The format is detected from the content unless --format is given.
   --yes     import the good rows of files that have bad rows (the bad ones are reported)
   --split   split name for every file (default: from the file name, else train)
+  --encoding  for text that is not UTF-8/UTF-16: ${LEGACY_ENCODINGS.join(', ')} (e.g. gb18030 for Chinese GBK files)
 Exits non-zero when any file is refused; the reason, with file and line, is on stderr.`,
   booleanFlags: ['yes'],
   async run(args, ctx) {
@@ -26,6 +28,9 @@ Exits non-zero when any file is refused; the reason, with file and line, is on s
     const format = stringFlag(args, 'format') ?? 'auto';
     if (format !== 'auto' && !(DATASET_FORMATS as readonly string[]).includes(format))
       throw new UsageError(`--format must be auto or one of ${DATASET_FORMATS.join(', ')}, got '${format}'`);
+    const encoding = stringFlag(args, 'encoding')?.toLowerCase();
+    if (encoding !== undefined && !(LEGACY_ENCODINGS as readonly string[]).includes(encoding))
+      throw new UsageError(`--encoding must be one of ${LEGACY_ENCODINGS.join(', ')} (UTF-8 and UTF-16 with a BOM are detected), got '${encoding}'`);
     let big = false;
     for (const p of args.positionals) big ||= ((await stat(p).catch(() => undefined))?.size ?? 0) >= PROGRESS_BYTES;
     let last = 0;
@@ -44,6 +49,7 @@ Exits non-zero when any file is refused; the reason, with file and line, is on s
           format: format as DatasetFormat | 'auto',
           split: stringFlag(args, 'split'),
           acceptBadRows: args.flags.yes === true,
+          encoding: encoding as LegacyEncoding | undefined,
         },
         onProgress,
       ),

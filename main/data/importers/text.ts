@@ -5,7 +5,10 @@ import { ImportError } from '../errors';
 
 export const CHUNK_BYTES = 256 << 10; // smaller batches keep less alive per garbage collection (faster, less memory)
 
-export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | LegacyEncoding;
+/** Encodings that cannot be told from the bytes: only read when the user names them (ImportOptions.encoding). */
+export const LEGACY_ENCODINGS = ['gb18030', 'gbk', 'big5', 'shift_jis', 'euc-kr', 'windows-1252'] as const;
+export type LegacyEncoding = (typeof LEGACY_ENCODINGS)[number];
 
 export interface Sniff {
   /** The first bytes of the file (up to 64 KiB). */
@@ -16,8 +19,11 @@ export interface Sniff {
   text: string;
 }
 
-/** Reads the head of a file, decides its encoding and refuses binary or non-UTF text. */
-export async function sniff(path: string, file: string, size: number): Promise<Sniff> {
+/**
+ * Reads the head of a file, decides its encoding and refuses binary or non-UTF text. `declared` (the user's choice,
+ * e.g. GB18030 for a Chinese spreadsheet export) is used as given; there is no guessing between legacy encodings.
+ */
+export async function sniff(path: string, file: string, size: number, declared?: LegacyEncoding): Promise<Sniff> {
   const fh = await open(path, 'r');
   let head: Buffer;
   try {
@@ -34,6 +40,10 @@ export async function sniff(path: string, file: string, size: number): Promise<S
   else if (head[0] === 0xff && head[1] === 0xfe) (encoding = 'utf-16le'), (bomBytes = 2);
   else if (head[0] === 0xfe && head[1] === 0xff) (encoding = 'utf-16be'), (bomBytes = 2);
   if (bomBytes === head.length && size === bomBytes) throw new ImportError(file, 'empty file (only a byte-order mark)');
+  if (declared && bomBytes === 0) {
+    const text = new TextDecoder(declared).decode(head);
+    return { head, encoding: declared, bomBytes: 0, text };
+  }
   const parquet = head.subarray(0, 4).toString('latin1') === 'PAR1';
   if (encoding === 'utf-8' && !parquet) {
     const nul = head.indexOf(0);
@@ -96,7 +106,7 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
   let which = 0;
   let pos = s.bomBytes;
   let carry = Buffer.alloc(0);
-  const utf16 = s.encoding !== 'utf-8' ? new TextDecoder(s.encoding, { fatal: true }) : undefined;
+  const utf16 = s.encoding !== 'utf-8' ? new TextDecoder(s.encoding, { fatal: true }) : undefined; // UTF-16 or a declared legacy encoding
   const readAt = (b: Buffer, at: number): Promise<{ bytesRead: number }> => {
     const p = fh.read(b, 0, b.length, at);
     p.catch(() => undefined); // awaited below; this only keeps an abandoned read from being an unhandled rejection
@@ -143,7 +153,8 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
           const line = (await linesBefore(path, pieceStart)) + countByte(piece, 10, at);
           throw new ImportError(
             file,
-            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pieceStart + at}); save the file as UTF-8`,
+            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pieceStart + at}); save the file as UTF-8` +
+              (looksLikeGb(piece, at) ? ', or import it with --encoding gb18030 (it looks like Chinese GBK/GB18030 text)' : ''),
             line,
           );
         }
@@ -160,6 +171,19 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
     await pending?.catch(() => undefined);
     await fh.close();
   }
+}
+
+/** Whether the bytes from `at` look like GBK/GB18030 double-byte characters (lead 0x81–0xFE, trail 0x40–0xFE). */
+function looksLikeGb(buf: Uint8Array, at: number): boolean {
+  let pairs = 0;
+  for (let i = at; i + 1 < buf.length && i < at + 64; ) {
+    const b = buf[i]!;
+    if (b < 0x80) { i++; continue; }
+    if (b < 0x81 || b > 0xfe || buf[i + 1]! < 0x40 || buf[i + 1]! > 0xfe || buf[i + 1] === 0x7f) return false;
+    pairs++;
+    i += 2;
+  }
+  return pairs >= 2;
 }
 
 /** 1 + the number of newlines in the file before byte offset end. */
