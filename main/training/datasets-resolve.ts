@@ -2,14 +2,16 @@
 // importing files on the fly, and checks the config against those datasets — before anything trains.
 import { existsSync } from 'node:fs';
 import type { DatasetService } from '../data/dataset-service';
+import { describeIssue } from '../data/dataset-service';
+import type { ImportIssue } from '../data/types';
 import { ConfigError, formatPath, parseRunConfig, type ConfigIssue, type RunConfig } from './config';
 import { validateAgainstDatasets, type DatasetInfo } from './config-validate';
 
 export interface ResolvedConfig {
   /** The config with every dataset reference replaced by its dataset id (what the run freezes). */
   config: RunConfig;
-  /** Datasets imported while resolving (file paths seen for the first time). */
-  imported: { path: string; id: number }[];
+  /** Datasets imported while resolving (file paths seen for the first time), with the rows left out of them. */
+  imported: { path: string; id: number; badRows: number; issues: ImportIssue[] }[];
 }
 
 /** Resolves one reference; returns the dataset id or a message saying why not. */
@@ -20,7 +22,7 @@ async function resolveRef(ref: string, datasets: DatasetService, imported: Resol
     if (dryRun) return null; // a file is only read when the run starts
     const [res] = await datasets.importFiles([ref], { acceptBadRows });
     if (!res) return `nothing could be imported from '${ref}'`;
-    if (res.ok) { imported.push({ path: ref, id: res.dataset.id }); return res.dataset.id; }
+    if (res.ok) { imported.push({ path: ref, id: res.dataset.id, badRows: res.badRows, issues: res.issues }); return res.dataset.id; }
     if (res.duplicateOf !== undefined) return res.duplicateOf;
     return `importing '${ref}' failed: ${res.error}`;
   }
@@ -54,6 +56,12 @@ function datasetInfo(datasets: DatasetService, id: number): DatasetInfo {
  * Parses and validates `input` (schema errors first, then dataset references, then columns and label sets);
  * throws ConfigError naming every problem's field.
  */
+/** One line per imported file that had rows left out, naming the first few (what `--yes` accepted). */
+export function importReport(imported: ResolvedConfig['imported']): string[] {
+  return imported.filter((i) => i.badRows > 0).map((i) =>
+    `imported ${i.path} as dataset ${i.id}, leaving out ${i.badRows} bad row(s): ${i.issues.slice(0, 5).map((x) => describeIssue(x)).join('; ')}${i.issues.length > 5 ? '; …' : ''}`);
+}
+
 export async function resolveRunConfig(input: unknown, datasets: DatasetService, o: { acceptBadRows?: boolean; dryRun?: boolean } = {}): Promise<ResolvedConfig> {
   const config = parseRunConfig(input);
   const imported: ResolvedConfig['imported'] = [];

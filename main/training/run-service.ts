@@ -8,7 +8,7 @@ import type { Store } from '../store';
 import { RunStore, type MetricPoint, type RunRow, type RunStatus } from '../store/runs';
 import type { DatasetService } from '../data/dataset-service';
 import { parseRunConfig, type RunConfig } from './config';
-import { resolveRunConfig } from './datasets-resolve';
+import { importReport, resolveRunConfig } from './datasets-resolve';
 import type { FromTrainer, ToTrainer } from './protocol';
 import { latestCheckpoint, tokenizerPath, type EvaluationInfo, type ProgressInfo, type TrainerOutcome } from './trainer';
 
@@ -37,6 +37,8 @@ export class RunService {
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly pendingBaselines = new Set<number>();
+  /** What the last create() imported with rows left out (one line per file), for the caller to show. */
+  importNotes: string[] = [];
   private readonly baselineChains = new Map<number, Promise<unknown>>();
 
   constructor(private readonly store: Store, private readonly datasets: DatasetService, private readonly entry: { path: string; execArgv: string[] } = trainerEntry()) {
@@ -63,8 +65,9 @@ export class RunService {
 
   /** Validates a config (every error names its field), imports file datasets, and records a queued run. */
   async create(input: unknown, o: { projectId?: number; acceptBadRows?: boolean; baselines?: boolean } = {}): Promise<RunRow> {
-    const { config } = await resolveRunConfig(input, this.datasets, { acceptBadRows: o.acceptBadRows });
+    const { config, imported } = await resolveRunConfig(input, this.datasets, { acceptBadRows: o.acceptBadRows });
     if (o.baselines) config.training.baselines = true;
+    this.importNotes = importReport(imported);
     return this.runs.createRun({ name: config.name, config, projectId: o.projectId, totalSteps: config.training.budgetSeconds ? undefined : config.training.steps });
   }
 

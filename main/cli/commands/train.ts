@@ -35,6 +35,7 @@ task alone with the same budget. --yes imports files with bad rows, leaving thos
         if (e instanceof ConfigError) { ctx.stderr.write(`${file}: ${e.message}\n`); return 2; }
         throw e;
       }
+      for (const note of runs.importNotes) ctx.stderr.write(`${note}\n`);
       const off = runs.on(progressPrinter((s) => ctx.stderr.write(s)));
       const onSignal = () => runs.stop(run.id);
       process.once('SIGINT', onSignal);
