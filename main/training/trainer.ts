@@ -4,7 +4,8 @@
 // derive from (seed, step), and train sessions are re-created with fresh seeds at every periodic checkpoint.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { layoutFor, TrainSession, ForwardSession, type HeadBatch, type ModelSpec } from '../engine/train';
+import { layoutFor, TrainSession, ForwardSession, type ModelSpec } from '../engine/train';
+import { SessionPool } from './session-pool';
 import type { ExecutionProviderName } from '../engine/runtime';
 import type { RunConfig } from './config';
 import { readCheckpoint, writeCheckpoint, writeFileAtomic, type TrainerState } from './checkpoint';
@@ -146,25 +147,6 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   const sizes = tasks.map((t) => t.train.length);
   const names = tasks.map((t) => t.config.name);
 
-  // ---- sessions: one per task subset, re-created (new Dropout seeds) at every segment start ----
-  const sessions = new Map<string, TrainSession>();
-  let current: TrainSession | null = null;
-  let segmentStart = 0;
-  const calls: Record<string, number> = {};
-  const subsetKey = (subset: number[]) => subset.map((i) => names[i]).join('+');
-  const sessionFor = async (subset: number[]): Promise<TrainSession> => {
-    const key = subsetKey(subset);
-    let s = sessions.get(key);
-    if (!s) {
-      s = await TrainSession.create(spec, current ? current.params : state0.params, {
-        ...sessionOptions, activeHeads: subset.map((i) => names[i]!), dropoutSeed: mixSeed(tr.seed, segmentStart, subset.reduce((h, i) => h * 31 + i + 1, 7)) % 1_000_000,
-      });
-      sessions.set(key, s);
-    }
-    return s;
-  };
-  const releaseSessions = async () => { for (const s of sessions.values()) await s.release(); sessions.clear(); };
-
   // ---- initial or restored state ----
   const state0: { params: Float32Array; m: Float32Array; v: Float32Array } = { params: initParams(spec, tr.seed), m: new Float32Array(N), v: new Float32Array(N) };
   let st: TrainerState = { step: 0, segmentStart: 0, calls: {}, streams: streams.map((s) => s.state), weighting: {}, best: null, evalsWithoutImprovement: 0, trainSeconds: 0, tokens: 0 };
@@ -213,16 +195,9 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     return ms;
   }
 
-  // ---- restore sessions to the checkpoint's segment, replaying their Dropout draws ----
-  segmentStart = st.segmentStart;
-  const tinyBatches = (subset: number[]): HeadBatch[] => subset.map((k) => headBatch(tasks[k]!.head.kind, [tasks[k]!.train[0]!]).batch);
-  for (const [key, n] of Object.entries(st.calls)) {
-    const subset = key.split('+').map((nm) => names.indexOf(nm));
-    if (subset.some((i) => i < 0)) throw new Error(`checkpoint names a task subset '${key}' this run does not have`);
-    const s = await sessionFor(subset);
-    await s.advanceRandomState(n, tinyBatches(subset));
-    calls[key] = n;
-  }
+  // ---- sessions, restored to the checkpoint's segment with their Dropout draws replayed ----
+  const pool = new SessionPool(spec, names, sessionOptions, tr.seed, state0, st.segmentStart);
+  await pool.restore(st.calls, (subset) => subset.map((k) => headBatch(tasks[k]!.head.kind, [tasks[k]!.train[0]!]).batch));
 
   // ---- evaluation ----
   const forward = new Map<string, ForwardSession>();
@@ -244,15 +219,11 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
 
   // ---- the loop ----
   let step = st.step;
-  const loadState = async (s: TrainSession) => {
-    if (current) s.adoptState(current);
-    else s.setState({ ...state0, step });
-    current = s;
-  };
-  const checkpointState = (): TrainerState => ({ ...st, step, segmentStart, calls: { ...calls }, streams: streams.map((s) => ({ ...s.state })), weighting: structuredClone(weighting.state) });
+  let trained = false; // whether this process has run a step (a stop before that has nothing new to save)
+  const checkpointState = (): TrainerState => ({ ...st, step, segmentStart: pool.segmentStart, calls: { ...pool.calls }, streams: streams.map((s) => ({ ...s.state })), weighting: structuredClone(weighting.state) });
   const savePeriodic = () => {
     const path = join(checkpointDir(runDir), periodicName(step));
-    const cur = current!;
+    const cur = pool.state();
     writeCheckpoint(path, { params: cur.params, m: cur.m, v: cur.v, state: checkpointState() });
     for (const n of readdirSync(checkpointDir(runDir))) // keep the two newest periodic checkpoints
       if (/^step-\d+\.safetensors$/.test(n) && n < periodicName(step) && n !== lastPeriodic) rmSync(join(checkpointDir(runDir), n), { force: true });
@@ -283,7 +254,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   };
 
   const doEval = async (): Promise<boolean> => {
-    const evals = await evaluateAll(current ? current.params : state0.params);
+    const evals = await evaluateAll(pool.state().params);
     lastEvals = evals;
     lastEvalStep = step;
     if (!evals.length) return false;
@@ -292,7 +263,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     if (isBest) {
       st.best = { step, metric };
       st.evalsWithoutImprovement = 0;
-      writeCheckpoint(bestCheckpointPath(runDir), { params: current ? current.params : state0.params, state: checkpointState() });
+      writeCheckpoint(bestCheckpointPath(runDir), { params: pool.state().params, state: checkpointState() });
       hooks.checkpoint?.({ step, kind: 'best', path: bestCheckpointPath(runDir), metric });
     } else st.evalsWithoutImprovement += 1;
     hooks.evaluation?.({ step, results: evals.map((e) => ({ task: e.task, primary: e.primary, metrics: e.metrics })), mean: mean(evals.map((e) => e.primary)), isBest });
@@ -303,20 +274,19 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     while (step < plan.totalSteps) {
       await control.waitWhilePaused();
       if (control.stopRequested()) {
-        if (current) savePeriodic();
+        if (trained) savePeriodic();
         status = 'stopped';
         break;
       }
       if (tr.budgetSeconds !== undefined && st.trainSeconds >= tr.budgetSeconds) { status = 'budget-spent'; break; }
       const subset = tasksForStep(tr.sampling, step + 1, sizes, tr.seed, tr.temperature);
-      const session = await sessionFor(subset);
-      await loadState(session);
+      const session = await pool.forStep(subset, step);
+      trained = true;
       const picked = subset.map((k) => headBatch(tasks[k]!.head.kind, streams[k]!.next().map((j) => tasks[k]!.train[j]!)));
       const lr = lrAt(schedule, step + 1);
       const t0 = performance.now();
       const res = await session.trainStep(picked.map((p) => p.batch), stepWeights(weighting.weights(), subset), lr);
       const dt = (performance.now() - t0) / 1000;
-      calls[subsetKey(subset)] = (calls[subsetKey(subset)] ?? 0) + 1;
       const bad = subset.findIndex((_, j) => !Number.isFinite(res.taskLosses[j]!));
       if (bad >= 0 || !Number.isFinite(res.loss)) {
         const task = bad >= 0 ? names[subset[bad]!]! : subset.map((k) => names[k]).join(', ');
@@ -338,13 +308,8 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       if (evalNow || performance.now() - lastReport >= progressEvery) report(lr);
       if (evalNow && (await doEval())) { status = 'early-stopped'; hooks.log?.(`early stopping at step ${step}: no improvement in ${st.evalsWithoutImprovement} evaluations`); }
       if (step % plan.checkpointEvery === 0 && step < plan.totalSteps && status === 'completed') { // a segment ends here
-        segmentStart = step;
-        for (const k of Object.keys(calls)) delete calls[k];
+        await pool.newSegment(step);
         savePeriodic();
-        const keep = current!;
-        current = null;
-        state0.params = Float32Array.from(keep.params); state0.m = Float32Array.from(keep.m); state0.v = Float32Array.from(keep.v);
-        await releaseSessions();
       }
       if (status !== 'completed') break;
     }
@@ -352,13 +317,13 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       if (lastEvalStep !== step) await doEval();
       // predictions and final metrics come from the best checkpoint
       const best = existsSync(bestCheckpointPath(runDir)) ? readCheckpoint(bestCheckpointPath(runDir)) : null;
-      const finalEvals = best && best.state.step !== lastEvalStep ? await evaluateAll(best.params) : lastEvals ?? (await evaluateAll(current ? (current as TrainSession).params : state0.params));
+      const finalEvals = best && best.state.step !== lastEvalStep ? await evaluateAll(best.params) : lastEvals ?? (await evaluateAll(pool.state().params));
       for (const e of finalEvals) hooks.predictions?.(e.task, e.predictions);
       return { status, step, summary: Object.fromEntries(finalEvals.map((e) => [e.task, e.metrics])), bestStep: st.best?.step ?? null };
     }
     return { status, step, summary: lastEvals ? Object.fromEntries((lastEvals as TaskEvaluation[]).map((e) => [e.task, e.metrics])) : {}, bestStep: st.best?.step ?? null, error };
   } finally {
-    await releaseSessions();
+    await pool.release();
     for (const f of forward.values()) await f.release();
   }
 }
