@@ -7,11 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, openBrowser } from './browser';
+import { serve, ROOT, type Served } from './serve';
 import type { ChartResult } from '../../renderer/src/charts/harness';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const POINTS = 100_000;
 const SERIES = 4;
 /** A long task is a task over 50 ms: the budget is that none happens while streaming. */
@@ -20,7 +20,7 @@ const LONG_TASK_MS = 50;
 let server: Served;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 before(async () => {
   assert.ok(
@@ -28,10 +28,7 @@ before(async () => {
     'out/renderer/chart-harness.html is missing: build the renderer with the chartHarness input (electron.vite.config.ts)',
   );
   server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1320, height: 560 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1320, height: 560 }));
 });
 
 after(async () => {

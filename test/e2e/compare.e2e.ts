@@ -8,26 +8,18 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, openBrowser, screenshotOnFailure as failWithScreenshot } from './browser';
+import { conllHead } from './fixtures';
+import { serve, DATASETS, ROOT, type Served } from './serve';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 let server: Served;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 /** What `chorus train --json` printed: the multi-task run and its baselines. */
 let trained: { id: number; status: string; metrics: Record<string, Record<string, number>>; baselines: { id: number; task: string; status: string }[] };
 
-/** The first `sentences` sentences of a CoNLL file (blank-line separated). */
-function conllHead(text: string, sentences: number): string {
-  const lines = text.split('\n');
-  let blanks = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() === '' && ++blanks > sentences) return lines.slice(0, i).join('\n') + '\n';
-  }
-  return text;
-}
 const tsvHead = (file: string, rows: number) => readFileSync(file, 'utf8').split('\n').slice(0, rows + 1).join('\n') + '\n';
 
 /** Trains the two-task run and its baselines with the CLI, into the database `chorus serve` reads. */
@@ -64,10 +56,7 @@ async function trainWithBaselines(dir: string): Promise<typeof trained> {
 before(async () => {
   server = await serve();
   trained = await trainWithBaselines(server.dir);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1440, height: 1100 }));
 });
 
 after(async () => {
@@ -75,16 +64,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function screenshotOnFailure<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'compare-failure.png'), fullPage: true }).catch(() => undefined);
-    const body = (await page.textContent('body').catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 1500);
-    throw new Error(`${what}; page says: ${body}`, { cause: err });
-  }
-}
+const screenshotOnFailure = <T>(what: string, fn: () => Promise<T>): Promise<T> => failWithScreenshot(page, 'compare', what, fn);
 
 const text = async (testId: string) => ((await page.getByTestId(testId).textContent()) ?? '').trim();
 

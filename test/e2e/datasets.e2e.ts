@@ -4,21 +4,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, dropFiles, openBrowser, screenshotOnFailure } from './browser';
+import { serve, DATASETS, type Served } from './serve';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 let server: Served;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 before(async () => {
   server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1400, height: 1000 }));
 });
 
 after(async () => {
@@ -26,28 +23,11 @@ after(async () => {
   await server?.stop();
 });
 
-/** A real drop: a DataTransfer built in the page from the files' contents, dispatched on the drop zone. */
-async function drop(files: { name: string; content: string }[]): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([f.content], f.name, { type: 'text/plain' }));
-    return dt;
-  }, files);
-  await page.dispatchEvent('[data-testid=drop-zone]', 'dragenter', { dataTransfer });
-  await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
-}
-
 const digits = (s: string | null) => Number((s ?? '').replace(/\D/g, ''));
 
 async function expectDataset(file: string, splits: Record<string, number>, task: string): Promise<void> {
   const item = page.getByTestId(`dataset-${file}`);
-  try {
-    await item.waitFor({ timeout: 60_000 });
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'datasets-failure.png'), fullPage: true });
-    throw new Error(`${file} never listed; page says: ${(await page.textContent('body'))?.slice(0, 600)}`, { cause: err });
-  }
+  await screenshotOnFailure(page, 'datasets', `${file} never listed`, () => item.waitFor({ timeout: 60_000 }));
   for (const [split, n] of Object.entries(splits)) {
     assert.equal(digits(await page.getByTestId(`count-${file}-${split}`).textContent()), n, `${file} ${split} count`);
   }
@@ -75,7 +55,7 @@ test('the empty state teaches to drop a dataset', async () => {
 });
 
 test('dropping SST-2 and TREC imports both, with counts, tasks and label sets', async () => {
-  await drop([
+  await dropFiles(page, [
     { name: 'train.tsv', content: readFileSync(join(DATASETS, 'sst2', 'train.tsv'), 'utf8') },
     { name: 'train_5500.label', content: readFileSync(join(DATASETS, 'trec', 'train_5500.label'), 'latin1') },
   ]);
@@ -115,7 +95,7 @@ test('the preview is virtualised and pages through the rows', async () => {
 test('a file with bad rows shows the issues and can be imported keeping the good rows', async () => {
   const lines = Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `sentence ${i}`, label: i % 2 ? 'yes' : 'no' }));
   lines[1] = '{"text":"broken","label":"yes"';
-  await drop([{ name: 'bad.jsonl', content: lines.join('\n') + '\n' }]);
+  await dropFiles(page, [{ name: 'bad.jsonl', content: lines.join('\n') + '\n' }]);
   const job = page.getByTestId('import-job-bad.jsonl');
   await job.and(page.locator('[data-phase=failed]')).waitFor();
   assert.match((await job.textContent()) ?? '', /line 2/);

@@ -6,24 +6,21 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, dropFiles, openBrowser, screenshotOnFailure } from './browser';
+import { serve, DATASETS, type Served } from './serve';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const STEPS = 120;
 let server: Served;
 let browser: Browser;
 let page: Page;
 let runId = 0;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1440, height: 1000 }));
 });
 
 after(async () => {
@@ -31,15 +28,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function explain<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    await page.screenshot({ path: join(ARTIFACTS, 'journey-failure.png'), fullPage: true }).catch(() => undefined);
-    const body = (await page.textContent('body').catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 1200);
-    throw new Error(`${what}; page says: ${body}`, { cause: err });
-  }
-}
+const explain = <T>(what: string, fn: () => Promise<T>): Promise<T> => screenshotOnFailure(page, 'journey', what, fn);
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `journey-${name}.png`), fullPage: true });
 
@@ -55,13 +44,7 @@ test('two datasets are dropped on the window', async () => {
     { name: 'sst_small.tsv', content: readFileSync(join(DATASETS, 'sst2', 'train.tsv'), 'utf8').split('\n').slice(0, 301).join('\n') + '\n' },
     { name: 'ner_small.txt', content: conllHead(200) },
   ];
-  const dataTransfer = await page.evaluateHandle((list) => {
-    const dt = new DataTransfer();
-    for (const f of list) dt.items.add(new File([f.content], f.name, { type: 'text/plain' }));
-    return dt;
-  }, files);
-  await page.dispatchEvent('[data-testid=drop-zone]', 'dragenter', { dataTransfer });
-  await page.dispatchEvent('[data-testid=drop-zone]', 'drop', { dataTransfer });
+  await dropFiles(page, files);
   await explain('the dropped datasets never listed', async () => {
     await page.getByTestId('dataset-sst_small.tsv').waitFor({ timeout: 60_000 });
     await page.getByTestId('dataset-ner_small.txt').waitFor({ timeout: 60_000 });

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, openBrowser, screenshotOnFailure as failWithScreenshot } from './browser';
+import { serve, DATASETS, ROOT, type Served } from './serve';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 const SENTENCE = 'EU rejects German call to boycott British lamb and the film is a delight .';
 let dir: string;
 let runId = 0;
@@ -19,7 +19,7 @@ let trained: { url: string; child: ChildProcess } | undefined;
 let empty: Served | undefined;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 
 /** The first `sentences` sentences of a CoNLL file (blank-line separated), from sentence `skip` on. */
 function conllSentences(text: string, skip: number, sentences: number): string {
@@ -88,10 +88,7 @@ before(async () => {
   runId = result.id;
 
   trained = await serveDb(db);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1400, height: 1000 }));
 });
 
 after(async () => {
@@ -101,16 +98,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function screenshotOnFailure<T>(p: Page, what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await p.screenshot({ path: join(ARTIFACTS, 'playground-failure.png'), fullPage: true }).catch(() => undefined);
-    const body = (await p.textContent('body').catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 1500);
-    throw new Error(`${what}; page says: ${body}`, { cause: err });
-  }
-}
+const screenshotOnFailure = <T>(p: Page, what: string, fn: () => Promise<T>): Promise<T> => failWithScreenshot(p, 'playground', what, fn);
 
 /** The Playground's nav button, when the app shell has it (and it is enabled). */
 async function openPlayground(t: TestContext): Promise<boolean> {

@@ -7,14 +7,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, DATASETS, ROOT, CHROMIUM_ARGS, type Served } from './serve';
+import type { Browser, Page } from 'playwright-core';
+import { ARTIFACTS, openBrowser, screenshotOnFailure as failWithScreenshot } from './browser';
+import { conllHead } from './fixtures';
+import { serve, DATASETS, type Served } from './serve';
 
-const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 let server: Served;
 let browser: Browser;
 let page: Page;
-const consoleErrors: string[] = [];
+let consoleErrors: string[] = [];
 /**
  * Training steps. A run this small trains 60 steps in about a second after its first loss points show, so Stop could
  * land after the end; 120 steps (six evaluations) leave a wide margin and still finish in seconds.
@@ -23,22 +24,9 @@ const STEPS = 120;
 /** The two task names, as the form derived them from the dataset names. */
 let names: string[] = [];
 
-/** The first `sentences` sentences of a CoNLL file (blank-line separated). */
-function conllHead(text: string, sentences: number): string {
-  const lines = text.split('\n');
-  let blanks = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() === '' && ++blanks > sentences) return lines.slice(0, i).join('\n') + '\n';
-  }
-  return text;
-}
-
 before(async () => {
   server = await serve();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1100 }, colorScheme: 'light' });
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  ({ browser, page, consoleErrors } = await openBrowser({ width: 1440, height: 1100 }));
 });
 
 after(async () => {
@@ -46,16 +34,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function screenshotOnFailure<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'train-failure.png'), fullPage: true }).catch(() => undefined);
-    const body = (await page.textContent('body').catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 1500);
-    throw new Error(`${what}; page says: ${body}`, { cause: err });
-  }
-}
+const screenshotOnFailure = <T>(what: string, fn: () => Promise<T>): Promise<T> => failWithScreenshot(page, 'train', what, fn);
 
 const status = () => page.getByTestId('run-panel').getByTestId('run-status');
 

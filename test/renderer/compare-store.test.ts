@@ -4,7 +4,8 @@ import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPinia, setActivePinia } from 'pinia';
 import { setTransportForTests } from '../../renderer/src/api';
-import { alignByExample, entityChunks, isWrong, matchesFilter, runsDisagree, useCompareStore, type AlignedExample, type PredictionRow } from '../../renderer/src/stores/compare';
+import { alignByExample, entityChunks, isWrong, matchesFilter, runsDisagree, type AlignedExample, type PredictionRow } from '../../renderer/src/lib/compare-examples';
+import { useCompareStore } from '../../renderer/src/stores/compare';
 import type { Envelope } from '../../main/api/contract';
 import type { RunRow } from '../../renderer/src/stores/runs';
 

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { createPinia, setActivePinia } from 'pinia';
 import { setTransportForTests } from '../../renderer/src/api';
 import { useDatasetsStore } from '../../renderer/src/stores/datasets';
-import {
-  dropRareLabels, epochsToSteps, headClasses, labelClasses, normalisedShares, paramCount, setLabelTarget, stepsPerEpoch, taskFromConfig,
-  taskToConfig, trainRowsOf, useProjectStore, type TaskDraft,
-} from '../../renderer/src/stores/project';
+import { taskFromConfig, taskToConfig, type TaskDraft } from '../../renderer/src/lib/project-config';
+import { dropRareLabels, headClasses, labelClasses, setLabelTarget } from '../../renderer/src/lib/task-labels';
+import { epochsToSteps, normalisedShares, paramCount, stepsPerEpoch, trainRowsOf } from '../../renderer/src/lib/training-estimates';
+import { useProjectStore } from '../../renderer/src/stores/project';
 import { modelParamShapes, BERT_DEFAULTS, type HeadSpec } from '../../main/engine/nn/config';
 import type { DatasetSummary, LabelCount } from '../../main/data/types';
 import type { Envelope } from '../../main/api/contract';

@@ -1,291 +1,24 @@
 // The project being edited in the Train view — its tasks (one per dataset: columns, label set, validation, α),
 // backbone and training settings — the issues `runs.check` found (by field path), and the saved projects
-// (create, rename, duplicate, delete). The pure helpers above the store (label maps, α shares, epochs → steps,
-// model size estimates) are what the components show and what the config is built from.
+// (create, rename, duplicate, delete). The drafts and the config built from them are in lib/project-config.ts; label
+// maps in lib/task-labels.ts; α shares, epochs → steps and model estimates in lib/training-estimates.ts.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { call } from '../api';
 import type { CallResult } from '../../../main/api/contract';
-import type { DatasetSummary, LabelCount } from '../../../main/data/types';
+import type { DatasetSummary } from '../../../main/data/types';
 import { useDatasetsStore, type TaskMapping } from './datasets';
+import {
+  DEFAULT_BACKBONE, DEFAULT_TRAINING, DEFAULTS, backboneFromConfig, buildConfig, fieldPathsOf, num, obj, taskFromConfig, taskFromDataset, trainingFromConfig,
+  type BackboneDraft, type Obj, type TaskDraft, type TrainingDraft,
+} from '../lib/project-config';
+import { normalisedShares, stepsPerEpoch, trainRowsOf } from '../lib/training-estimates';
 
 export type ConfigIssue = CallResult<'runs.check'>['issues'][number];
 export type ProjectRow = CallResult<'projects.list'>[number];
 export type MachineInfo = CallResult<'app.machine'>;
 
-// Mirrors of main/training/config.ts (the renderer may import types from the contract only).
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa'] as const;
-export const SAMPLING = ['joint', 'proportional', 'temperature', 'round-robin'] as const;
-export const WEIGHTING = ['static', 'equal', 'uncertainty', 'dwa'] as const;
-export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
-export const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'] as const;
-export const TASK_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export type TaskType = (typeof TASK_TYPES)[number];
-export type Sampling = (typeof SAMPLING)[number];
-export type Weighting = (typeof WEIGHTING)[number];
-export type Schedule = (typeof SCHEDULES)[number];
-export type Device = (typeof DEVICES)[number];
-
-/** The metric each task type is judged by (evaluation's primary metric; early stopping's 'mean' averages them). */
-export const PRIMARY_METRIC: Record<TaskType, string> = {
-  classification: 'accuracy', regression: 'Pearson r', 'token-classification': 'entity F1', 'extractive-qa': 'SQuAD F1',
-};
-
-export const COLUMN_FIELDS = ['text', 'textPair', 'label', 'tokens', 'tags', 'question', 'context', 'answers'] as const;
-export type ColumnField = (typeof COLUMN_FIELDS)[number];
-/** The column fields each task type reads; optional ones may be left empty. */
-export const TYPE_FIELDS: Record<TaskType, { field: ColumnField; label: string; optional?: boolean }[]> = {
-  classification: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Label' }],
-  regression: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Target' }],
-  'token-classification': [{ field: 'tokens', label: 'Tokens' }, { field: 'tags', label: 'Tags' }],
-  'extractive-qa': [{ field: 'question', label: 'Question' }, { field: 'context', label: 'Context' }, { field: 'answers', label: 'Answers' }],
-};
-
-/** Raw label → label: several raw labels to one merges them, '' drops them; labels not in it are kept as they are. */
-export type LabelMap = Record<string, string>;
-export interface HeldOut { fraction?: number; seed?: number; stratified?: boolean }
-
-export interface TaskDraft {
-  /** The dataset reference as a config writes it: an imported dataset's id ("3"), or a name or path from elsewhere. */
-  dataset: string;
-  name: string;
-  type: TaskType;
-  columns: Partial<Record<ColumnField, string>>;
-  weight: number | undefined;
-  labelMap?: LabelMap;
-  /** Validate on another dataset (its reference) instead of this one's own split or a held-out share. */
-  validation?: string;
-  heldOut?: HeldOut;
-  maxLength?: number;
-  /** Keys of a loaded task config this form does not edit (kept as they were). */
-  extra: Record<string, unknown>;
-}
-
-/** Number fields are undefined when left empty (the schema's default then applies). */
-export interface BackboneDraft { hidden?: number; layers?: number; heads?: number; intermediate?: number; maxLength?: number; vocabSize?: number }
-/** How long to train: a step count, epochs (turned into steps here), or a time budget (steps follow the speed). */
-export type LengthMode = 'steps' | 'epochs' | 'budget';
-export interface TrainingDraft {
-  length: LengthMode; steps?: number; epochs?: number; budgetSeconds?: number;
-  batchSize?: number; lr?: number; warmup?: number; evalEvery?: number; seed?: number; temperature?: number; patience?: number;
-  schedule: Schedule; sampling: Sampling; weighting: Weighting;
-  /** 'mean' or a task name. */
-  earlyStoppingMetric: string;
-  baselines: boolean;
-  device: Device;
-}
-
-export const DEFAULTS = { steps: 2000, batchSize: 32, validationFraction: 0.1, vocabSize: 8000, maxLength: 128 } as const;
-const DEFAULT_BACKBONE: BackboneDraft = { hidden: 256, layers: 4, heads: 4, maxLength: 128, vocabSize: 8000 };
-const DEFAULT_TRAINING: TrainingDraft = {
-  length: 'steps', steps: 2000, batchSize: 32, lr: 5e-4, evalEvery: 200, seed: 0,
-  schedule: 'linear', sampling: 'joint', weighting: 'static', earlyStoppingMetric: 'mean', baselines: false, device: 'auto',
-};
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const obj = (v: unknown): Obj => (isObj(v) ? v : {});
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-const oneOf = <T extends string>(list: readonly T[], v: unknown, fallback: T): T => (list.includes(v as T) ? (v as T) : fallback);
-const strip = (o: Obj): Obj => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-// ---- label sets ---------------------------------------------------------------------------------------------
-
-/** What a raw label becomes: itself, another label, or '' (dropped). */
-export const targetOf = (map: LabelMap | undefined, raw: string): string => map?.[raw] ?? raw;
-
-/**
- * Sends `raw` to `target` (itself: keep, '': drop, another label: merge into it). Labels merged into `raw` follow it,
- * so a map never chains (the engine looks a raw label up once).
- */
-export function setLabelTarget(map: LabelMap | undefined, raw: string, target: string): LabelMap | undefined {
-  const next: LabelMap = { ...map };
-  if (target === raw) delete next[raw];
-  else next[raw] = target;
-  if (target !== raw) for (const [k, v] of Object.entries(next)) if (k !== raw && v === raw) next[k] = target;
-  return Object.keys(next).length ? next : undefined;
-}
-
-/** The classes a label set trains on after the map, largest first; `dropped` rows are left out (tags: become 'O'). */
-export function labelClasses(labels: LabelCount[], map: LabelMap | undefined): { classes: { name: string; count: number; from: string[] }[]; dropped: number } {
-  const by = new Map<string, { name: string; count: number; from: string[] }>();
-  let dropped = 0;
-  for (const l of labels) {
-    const t = targetOf(map, l.value);
-    if (t === '') {
-      dropped += l.count;
-      continue;
-    }
-    const c = by.get(t) ?? { name: t, count: 0, from: [] };
-    c.count += l.count;
-    c.from.push(l.value);
-    by.set(t, c);
-  }
-  return { classes: [...by.values()].sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)), dropped };
-}
-
-/** Drops every class (after merges) with fewer than `min` rows. */
-export function dropRareLabels(labels: LabelCount[], map: LabelMap | undefined, min: number): LabelMap | undefined {
-  let next = map;
-  for (const c of labelClasses(labels, map).classes) if (c.count < min) for (const raw of c.from) next = setLabelTarget(next, raw, '');
-  return next;
-}
-
-/** Output classes of a head: the kept classes (dropped tags become 'O', one more class if there was none). */
-export function headClasses(type: TaskType, labels: LabelCount[] | undefined, map: LabelMap | undefined): number {
-  if (!labels?.length) return 2;
-  const { classes, dropped } = labelClasses(labels, map);
-  const extraO = type === 'token-classification' && dropped > 0 && !classes.some((c) => c.name === 'O') ? 1 : 0;
-  return Math.max(classes.length + extraO, 1);
-}
-
-/** The label counts the import found for a task's label column (only known for the suggested column). */
-export function labelsFor(task: TaskDraft, d: DatasetSummary | undefined): LabelCount[] | undefined {
-  const s = d?.suggestion;
-  if (!s?.labels?.length || !s.label) return undefined;
-  if (task.type === 'classification' && s.type !== 'token-classification' && task.columns.label === s.label) return s.labels;
-  if (task.type === 'token-classification' && s.type === 'token-classification' && task.columns.tags === s.label) return s.labels;
-  return undefined;
-}
-
-// ---- α, splits, epochs --------------------------------------------------------------------------------------
-
-/** α_i / Σα (an empty weight counts as the default 1; negatives as 0); all zeros when Σα is 0. */
-export function normalisedShares(weights: (number | undefined)[]): number[] {
-  const w = weights.map((x) => Math.max(0, x ?? 1));
-  const sum = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => (sum > 0 ? x / sum : 0));
-}
-
-const VALIDATION_SPLITS = ['validation', 'dev', 'val'];
-/** The split names a dataset trains and (if it has one) validates on — as main/training/prepare.ts picks them. */
-export function splitsOf(splits: Record<string, number>): { train: string; validation?: string } {
-  const names = Object.keys(splits);
-  const train = names.includes('train') ? 'train' : names.find((n) => !VALIDATION_SPLITS.includes(n) && n !== 'test') ?? names[0] ?? 'train';
-  return { train, validation: VALIDATION_SPLITS.find((n) => names.includes(n) && n !== train) };
-}
-
-/** Rows a task trains on: the train split, less the held-out share when validation is carved out of it. */
-export function trainRowsOf(task: TaskDraft, d: DatasetSummary | undefined, defaultFraction: number = DEFAULTS.validationFraction): number | undefined {
-  if (!d) return undefined;
-  const s = splitsOf(d.splits);
-  const rows = d.splits[s.train] ?? d.rowCount;
-  if (task.validation || s.validation) return rows;
-  return Math.round(rows * (1 - (task.heldOut?.fraction ?? defaultFraction)));
-}
-
-/** Steps that see every training row once: joint steps take a batch of every task (the largest sets the pace); the
- *  other samplings train one task per step (so the tasks' batches add up). */
-export function stepsPerEpoch(rows: number[], batchSize: number, sampling: Sampling): number {
-  if (!rows.length || !(batchSize > 0)) return 0;
-  const batches = rows.map((r) => Math.ceil(r / batchSize));
-  return sampling === 'joint' ? Math.max(...batches) : batches.reduce((a, b) => a + b, 0);
-}
-
-export function epochsToSteps(epochs: number, rows: number[], batchSize: number, sampling: Sampling): number | undefined {
-  const per = stepsPerEpoch(rows, batchSize, sampling);
-  return per > 0 && epochs > 0 ? Math.max(1, Math.round(epochs * per)) : undefined;
-}
-
-// ---- model size ---------------------------------------------------------------------------------------------
-
-export interface ModelShape { vocab: number; maxLength: number; hidden: number; layers: number; intermediate: number }
-export interface HeadShape { type: TaskType; classes: number }
-export const PRESETS = [
-  { id: 'tiny', label: 'Tiny', hidden: 128, layers: 2, heads: 2, intermediate: 512 },
-  { id: 'small', label: 'Small', hidden: 256, layers: 4, heads: 4, intermediate: 1024 },
-  { id: 'base', label: 'Base-like', hidden: 768, layers: 12, heads: 12, intermediate: 3072 },
-] as const;
-/** Assumed sustained training throughput of one CPU core (the time estimates say so). */
-export const FLOPS_PER_CORE = 25e9;
-
-/** Parameters exactly as the engine lays them out (BERT encoder with pooler, one head per task). */
-export function paramCount(m: ModelShape, heads: HeadShape[]): number {
-  const { vocab: V, maxLength: P, hidden: H, layers: L, intermediate: I } = m;
-  const embeddings = V * H + P * H + 2 * H + 2 * H;
-  const layer = 4 * H * H + 4 * H + 2 * H + H * I + I + I * H + H + 2 * H;
-  const pooler = H * H + H;
-  const head = (h: HeadShape) => (h.type === 'regression' ? H + 1 : h.type === 'extractive-qa' ? 2 * H + 2 : h.classes * H + h.classes);
-  return embeddings + L * layer + pooler + heads.reduce((a, h) => a + head(h), 0);
-}
-
-/** Training memory, roughly: fp32 parameters, gradients, two Adam moments and spares (×6) plus activations. */
-export function memoryEstimate(params: number, m: ModelShape, sequencesPerStep: number): number {
-  return params * 4 * 6 + sequencesPerStep * m.maxLength * m.hidden * m.layers * 4 * 34;
-}
-
-/** Seconds per epoch from 6 × parameters × tokens per step at FLOPS_PER_CORE per core (padded to maxLength). */
-export function epochSecondsEstimate(params: number, tokensPerStep: number, steps: number, cpus: number): number {
-  return (steps * 6 * params * tokensPerStep) / (Math.max(1, cpus) * FLOPS_PER_CORE);
-}
-
-// ---- drafts ↔ config ----------------------------------------------------------------------------------------
-
-/** A task name from a dataset name: letters, digits and _, not starting with a digit, unique among `taken`. */
-export function taskNameFor(datasetName: string, taken: string[]): string {
-  let base = datasetName.replace(/\.[A-Za-z0-9]+$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'task';
-  if (/^\d/.test(base)) base = `_${base}`;
-  let name = base;
-  for (let n = 2; taken.includes(name); n++) name = `${base}_${n}`;
-  return name;
-}
-
-/** A task for a dataset, prefilled from its (possibly user-edited) suggested mapping. */
-export function taskFromDataset(d: DatasetSummary, mapping: TaskMapping | undefined, taken: string[]): TaskDraft {
-  const m = mapping ?? { type: d.suggestion.type, columns: d.suggestion };
-  const c = m.columns;
-  const type: TaskType = m.type === 'pair-classification' ? 'classification' : oneOf(TASK_TYPES, m.type, 'classification');
-  const has = (name: string) => (d.columns.some((x) => x.name === name) ? name : undefined);
-  const columns: TaskDraft['columns'] =
-    type === 'token-classification'
-      ? { tokens: c.text ?? has('tokens'), tags: c.label ?? has('tags') }
-      : type === 'extractive-qa'
-        ? { question: c.question ?? has('question'), context: c.context ?? has('context'), answers: c.answers ?? has('answers') }
-        : { text: c.text ?? has('text'), textPair: c.textPair, label: c.label ?? has('label') };
-  return { dataset: String(d.id), name: taskNameFor(d.name, taken), type, columns: strip(columns) as TaskDraft['columns'], weight: 1, extra: {} };
-}
-
-export function taskToConfig(t: TaskDraft): Obj {
-  const cols = Object.fromEntries(TYPE_FIELDS[t.type].map((f) => [f.field, t.columns[f.field] || undefined]));
-  const labelled = t.type === 'classification' || t.type === 'token-classification';
-  const heldOut = t.validation ? undefined : strip({ ...t.heldOut });
-  return strip({
-    ...t.extra, name: t.name, dataset: t.dataset, type: t.type, ...cols, weight: t.weight, maxLength: t.maxLength, validation: t.validation || undefined,
-    heldOut: heldOut && Object.keys(heldOut).length ? heldOut : undefined,
-    labelMap: labelled && t.labelMap && Object.keys(t.labelMap).length ? t.labelMap : labelled ? t.extra.labelMap : undefined,
-  });
-}
-
-const isLabelMap = (v: unknown): v is LabelMap => isObj(v) && !('type' in v) && Object.values(v).every((x) => typeof x === 'string');
-
-export function taskFromConfig(v: unknown): TaskDraft {
-  const { name, dataset, type, weight, labelMap, validation, heldOut, maxLength, ...rest } = obj(v);
-  const columns: TaskDraft['columns'] = {};
-  const extra: Obj = {};
-  for (const [k, x] of Object.entries(rest)) {
-    if ((COLUMN_FIELDS as readonly string[]).includes(k) && typeof x === 'string') columns[k as ColumnField] = x;
-    else extra[k] = x;
-  }
-  if (labelMap !== undefined && !isLabelMap(labelMap)) extra.labelMap = labelMap; // the prefix form: kept, not edited here
-  return {
-    dataset: String(dataset ?? ''), name: String(name ?? ''), type: oneOf(TASK_TYPES, type, 'classification'), columns, weight: num(weight), extra,
-    labelMap: isLabelMap(labelMap) ? { ...labelMap } : undefined, validation: typeof validation === 'string' ? validation : undefined,
-    heldOut: isObj(heldOut) ? { fraction: num(heldOut.fraction), seed: num(heldOut.seed), stratified: typeof heldOut.stratified === 'boolean' ? heldOut.stratified : undefined } : undefined,
-    maxLength: num(maxLength),
-  };
-}
-
-function trainingFromConfig(t: Obj, device: unknown): TrainingDraft {
-  const es = obj(t.earlyStopping);
-  return {
-    length: num(t.budgetSeconds) !== undefined ? 'budget' : 'steps', steps: num(t.steps), budgetSeconds: num(t.budgetSeconds),
-    batchSize: num(t.batchSize), lr: num(t.lr), warmup: num(t.warmup), evalEvery: num(t.evalEvery), seed: num(t.seed), temperature: num(t.temperature),
-    patience: num(es.patience), schedule: oneOf(SCHEDULES, t.schedule, 'linear'), sampling: oneOf(SAMPLING, t.sampling, 'joint'),
-    weighting: oneOf(WEIGHTING, t.weighting, 'static'), earlyStoppingMetric: typeof es.metric === 'string' ? es.metric : 'mean',
-    baselines: t.baselines === true, device: oneOf(DEVICES, device, 'auto'),
-  };
-}
 
 export const useProjectStore = defineStore('project', () => {
   const datasets = useDatasetsStore();
@@ -329,38 +62,9 @@ export const useProjectStore = defineStore('project', () => {
   const shares = computed(() => normalisedShares(tasks.value.map((t) => t.weight)));
 
   /** The run config the form describes (what runs.check, runs.start and projects.save get), as plain JSON data. */
-  const config = computed<Obj>(() => {
-    const b = backbone.value;
-    const t = training.value;
-    const hidden = b.hidden;
-    const bt = obj(base.training);
-    // A JSON copy: no reactive proxies (IPC structured-clones its arguments) and no undefined keys.
-    return JSON.parse(JSON.stringify({
-      ...base,
-      name: name.value.trim(),
-      backbone: strip({
-        ...obj(base.backbone),
-        hidden,
-        layers: b.layers,
-        heads: b.heads,
-        // Left empty, the feed-forward size follows the width (the schema's fixed default suits hidden 256 only).
-        intermediate: b.intermediate ?? (hidden !== undefined && hidden > 0 ? 4 * hidden : undefined),
-        maxLength: b.maxLength,
-        tokenizer: strip({ ...obj(obj(base.backbone).tokenizer), vocabSize: b.vocabSize }),
-      }),
-      tasks: tasks.value.map(taskToConfig),
-      training: strip({
-        ...bt,
-        steps: steps.value, budgetSeconds: t.length === 'budget' ? t.budgetSeconds : undefined,
-        evalEverySeconds: t.length === 'budget' ? bt.evalEverySeconds : undefined,
-        batchSize: t.batchSize, lr: t.lr, warmup: t.warmup, schedule: t.schedule, evalEvery: t.evalEvery, seed: t.seed, sampling: t.sampling, weighting: t.weighting,
-        temperature: t.sampling === 'temperature' ? t.temperature : undefined,
-        earlyStopping: strip({ ...obj(bt.earlyStopping), metric: t.earlyStoppingMetric, patience: t.patience }),
-        baselines: t.baselines,
-      }),
-      device: t.device,
-    })) as Obj;
-  });
+  const config = computed<Obj>(() =>
+    buildConfig(base, { name: name.value, backbone: backbone.value, training: training.value, tasks: tasks.value, steps: steps.value }),
+  );
   const configJson = computed(() => JSON.stringify(config.value));
   const dirty = computed(() => configJson.value !== savedJson.value);
   /** Checked, with no issues, for the config as it is now: Train may start. */
@@ -374,16 +78,7 @@ export const useProjectStore = defineStore('project', () => {
   });
 
   /** The paths the form has a field for; other issues are listed on their own. */
-  const fieldPaths = computed(() => {
-    const paths = new Set(['name', 'device', 'backbone.hidden', 'backbone.layers', 'backbone.heads', 'backbone.intermediate', 'backbone.maxLength', 'backbone.tokenizer.vocabSize']);
-    for (const k of ['steps', 'budgetSeconds', 'batchSize', 'lr', 'warmup', 'schedule', 'evalEvery', 'seed', 'sampling', 'weighting', 'temperature', 'baselines', 'earlyStopping.metric', 'earlyStopping.patience'])
-      paths.add(`training.${k}`);
-    tasks.value.forEach((t, i) => {
-      for (const f of ['name', 'type', 'dataset', 'weight', 'labelMap', 'validation', 'heldOut.fraction', 'maxLength']) paths.add(`tasks[${i}].${f}`);
-      for (const f of TYPE_FIELDS[t.type]) paths.add(`tasks[${i}].${f.field}`);
-    });
-    return paths;
-  });
+  const fieldPaths = computed(() => fieldPathsOf(tasks.value));
   const otherIssues = computed(() => issues.value.filter((i) => !fieldPaths.value.has(i.path)));
 
   function reset(projectName: string): void {
@@ -400,13 +95,7 @@ export const useProjectStore = defineStore('project', () => {
     const c = obj(row.config);
     projectId.value = row.id;
     name.value = row.name;
-    const b = obj(c.backbone);
-    backbone.value = {
-      hidden: num(b.hidden), layers: num(b.layers), heads: num(b.heads), intermediate: num(b.intermediate), maxLength: num(b.maxLength),
-      vocabSize: num(obj(b.tokenizer).vocabSize),
-    };
-    // An intermediate of exactly 4 × hidden was filled in by this form: keep following the width.
-    if (backbone.value.intermediate !== undefined && backbone.value.intermediate === 4 * (backbone.value.hidden ?? NaN)) backbone.value.intermediate = undefined;
+    backbone.value = backboneFromConfig(c.backbone);
     training.value = trainingFromConfig(obj(c.training), c.device);
     tasks.value = Array.isArray(c.tasks) ? c.tasks.map(taskFromConfig) : [];
     base = c;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import CompareBreakdown from '../../../renderer/src/components/CompareBreakdown.vue';
-import type { CompareRun, TaskInfo } from '../../../renderer/src/stores/compare';
+import type { TaskInfo } from '../../../renderer/src/lib/compare-examples';
+import type { CompareRun } from '../../../renderer/src/stores/compare';
 
 const col = (id: number, metrics: CompareRun['metrics']): CompareRun => ({ id, name: `run ${id}`, label: `run ${id}`, status: 'completed', color: '#000', baselineTask: null, tasks: [], metrics });
 const pc = (label: string, f1: number, support: number) => ({ label, precision: f1, recall: f1, f1, support });

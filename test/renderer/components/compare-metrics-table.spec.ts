@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import CompareMetricsTable from '../../../renderer/src/components/CompareMetricsTable.vue';
-import type { CompareRun, TaskInfo } from '../../../renderer/src/stores/compare';
+import type { TaskInfo } from '../../../renderer/src/lib/compare-examples';
+import type { CompareRun } from '../../../renderer/src/stores/compare';
 
 const TASKS: TaskInfo[] = [
   { name: 'sentiment', type: 'classification' },

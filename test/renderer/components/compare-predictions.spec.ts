@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import ComparePredictions from '../../../renderer/src/components/ComparePredictions.vue';
-import type { AlignedExample, PredictionRow, TaskInfo } from '../../../renderer/src/stores/compare';
+import type { AlignedExample, PredictionRow, TaskInfo } from '../../../renderer/src/lib/compare-examples';
 
 const RUNS = [
   { id: 1, name: 'multi-task', label: 'multi-task', color: '#111' },

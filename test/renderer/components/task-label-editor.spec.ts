@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import TaskLabelEditor from '../../../renderer/src/components/TaskLabelEditor.vue';
-import type { LabelMap } from '../../../renderer/src/stores/project';
+import type { LabelMap } from '../../../renderer/src/lib/project-config';
 
 const LABELS = [
   { value: 'pos', count: 500 },

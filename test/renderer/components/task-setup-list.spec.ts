@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import TaskSetupList from '../../../renderer/src/components/TaskSetupList.vue';
-import type { TaskDraft } from '../../../renderer/src/stores/project';
+import type { TaskDraft } from '../../../renderer/src/lib/project-config';
 import type { DatasetSummary } from '../../../main/data/types';
 
 const DATASET: DatasetSummary = {

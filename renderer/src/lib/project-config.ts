@@ -1,0 +1,209 @@
+// A project's draft as the Train view edits it — task, backbone and training drafts, the labels and defaults the
+// form offers — and the conversions between a draft and a run config (main/training/config.ts's schema).
+import type { DatasetSummary } from '../../../main/data/types';
+import type { TaskMapping } from '../stores/datasets';
+
+// Mirrors of main/training/config.ts (the renderer may import types from the contract only).
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa'] as const;
+export const SAMPLING = ['joint', 'proportional', 'temperature', 'round-robin'] as const;
+export const WEIGHTING = ['static', 'equal', 'uncertainty', 'dwa'] as const;
+export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
+export const DEVICES = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'] as const;
+export const TASK_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export type TaskType = (typeof TASK_TYPES)[number];
+export type Sampling = (typeof SAMPLING)[number];
+export type Weighting = (typeof WEIGHTING)[number];
+export type Schedule = (typeof SCHEDULES)[number];
+export type Device = (typeof DEVICES)[number];
+
+/** The metric each task type is judged by (evaluation's primary metric; early stopping's 'mean' averages them). */
+export const PRIMARY_METRIC: Record<TaskType, string> = {
+  classification: 'accuracy', regression: 'Pearson r', 'token-classification': 'entity F1', 'extractive-qa': 'SQuAD F1',
+};
+
+export const COLUMN_FIELDS = ['text', 'textPair', 'label', 'tokens', 'tags', 'question', 'context', 'answers'] as const;
+export type ColumnField = (typeof COLUMN_FIELDS)[number];
+/** The column fields each task type reads; optional ones may be left empty. */
+export const TYPE_FIELDS: Record<TaskType, { field: ColumnField; label: string; optional?: boolean }[]> = {
+  classification: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Label' }],
+  regression: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Target' }],
+  'token-classification': [{ field: 'tokens', label: 'Tokens' }, { field: 'tags', label: 'Tags' }],
+  'extractive-qa': [{ field: 'question', label: 'Question' }, { field: 'context', label: 'Context' }, { field: 'answers', label: 'Answers' }],
+};
+
+/** Raw label → label: several raw labels to one merges them, '' drops them; labels not in it are kept as they are. */
+export type LabelMap = Record<string, string>;
+export interface HeldOut { fraction?: number; seed?: number; stratified?: boolean }
+
+export interface TaskDraft {
+  /** The dataset reference as a config writes it: an imported dataset's id ("3"), or a name or path from elsewhere. */
+  dataset: string;
+  name: string;
+  type: TaskType;
+  columns: Partial<Record<ColumnField, string>>;
+  weight: number | undefined;
+  labelMap?: LabelMap;
+  /** Validate on another dataset (its reference) instead of this one's own split or a held-out share. */
+  validation?: string;
+  heldOut?: HeldOut;
+  maxLength?: number;
+  /** Keys of a loaded task config this form does not edit (kept as they were). */
+  extra: Record<string, unknown>;
+}
+
+/** Number fields are undefined when left empty (the schema's default then applies). */
+export interface BackboneDraft { hidden?: number; layers?: number; heads?: number; intermediate?: number; maxLength?: number; vocabSize?: number }
+/** How long to train: a step count, epochs (turned into steps here), or a time budget (steps follow the speed). */
+export type LengthMode = 'steps' | 'epochs' | 'budget';
+export interface TrainingDraft {
+  length: LengthMode; steps?: number; epochs?: number; budgetSeconds?: number;
+  batchSize?: number; lr?: number; warmup?: number; evalEvery?: number; seed?: number; temperature?: number; patience?: number;
+  schedule: Schedule; sampling: Sampling; weighting: Weighting;
+  /** 'mean' or a task name. */
+  earlyStoppingMetric: string;
+  baselines: boolean;
+  device: Device;
+}
+
+export const DEFAULTS = { steps: 2000, batchSize: 32, validationFraction: 0.1, vocabSize: 8000, maxLength: 128 } as const;
+export const DEFAULT_BACKBONE: BackboneDraft = { hidden: 256, layers: 4, heads: 4, maxLength: 128, vocabSize: 8000 };
+export const DEFAULT_TRAINING: TrainingDraft = {
+  length: 'steps', steps: 2000, batchSize: 32, lr: 5e-4, evalEvery: 200, seed: 0,
+  schedule: 'linear', sampling: 'joint', weighting: 'static', earlyStoppingMetric: 'mean', baselines: false, device: 'auto',
+};
+
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const oneOf = <T extends string>(list: readonly T[], v: unknown, fallback: T): T => (list.includes(v as T) ? (v as T) : fallback);
+export const strip = (o: Obj): Obj => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+// ---- drafts ↔ config -----------------------------------------------------------------------------------------
+
+/** A task name from a dataset name: letters, digits and _, not starting with a digit, unique among `taken`. */
+export function taskNameFor(datasetName: string, taken: string[]): string {
+  let base = datasetName.replace(/\.[A-Za-z0-9]+$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'task';
+  if (/^\d/.test(base)) base = `_${base}`;
+  let name = base;
+  for (let n = 2; taken.includes(name); n++) name = `${base}_${n}`;
+  return name;
+}
+
+/** A task for a dataset, prefilled from its (possibly user-edited) suggested mapping. */
+export function taskFromDataset(d: DatasetSummary, mapping: TaskMapping | undefined, taken: string[]): TaskDraft {
+  const m = mapping ?? { type: d.suggestion.type, columns: d.suggestion };
+  const c = m.columns;
+  const type: TaskType = m.type === 'pair-classification' ? 'classification' : oneOf(TASK_TYPES, m.type, 'classification');
+  const has = (name: string) => (d.columns.some((x) => x.name === name) ? name : undefined);
+  const columns: TaskDraft['columns'] =
+    type === 'token-classification'
+      ? { tokens: c.text ?? has('tokens'), tags: c.label ?? has('tags') }
+      : type === 'extractive-qa'
+        ? { question: c.question ?? has('question'), context: c.context ?? has('context'), answers: c.answers ?? has('answers') }
+        : { text: c.text ?? has('text'), textPair: c.textPair, label: c.label ?? has('label') };
+  return { dataset: String(d.id), name: taskNameFor(d.name, taken), type, columns: strip(columns) as TaskDraft['columns'], weight: 1, extra: {} };
+}
+
+export function taskToConfig(t: TaskDraft): Obj {
+  const cols = Object.fromEntries(TYPE_FIELDS[t.type].map((f) => [f.field, t.columns[f.field] || undefined]));
+  const labelled = t.type === 'classification' || t.type === 'token-classification';
+  const heldOut = t.validation ? undefined : strip({ ...t.heldOut });
+  return strip({
+    ...t.extra, name: t.name, dataset: t.dataset, type: t.type, ...cols, weight: t.weight, maxLength: t.maxLength, validation: t.validation || undefined,
+    heldOut: heldOut && Object.keys(heldOut).length ? heldOut : undefined,
+    labelMap: labelled && t.labelMap && Object.keys(t.labelMap).length ? t.labelMap : labelled ? t.extra.labelMap : undefined,
+  });
+}
+
+const isLabelMap = (v: unknown): v is LabelMap => isObj(v) && !('type' in v) && Object.values(v).every((x) => typeof x === 'string');
+
+export function taskFromConfig(v: unknown): TaskDraft {
+  const { name, dataset, type, weight, labelMap, validation, heldOut, maxLength, ...rest } = obj(v);
+  const columns: TaskDraft['columns'] = {};
+  const extra: Obj = {};
+  for (const [k, x] of Object.entries(rest)) {
+    if ((COLUMN_FIELDS as readonly string[]).includes(k) && typeof x === 'string') columns[k as ColumnField] = x;
+    else extra[k] = x;
+  }
+  if (labelMap !== undefined && !isLabelMap(labelMap)) extra.labelMap = labelMap; // the prefix form: kept, not edited here
+  return {
+    dataset: String(dataset ?? ''), name: String(name ?? ''), type: oneOf(TASK_TYPES, type, 'classification'), columns, weight: num(weight), extra,
+    labelMap: isLabelMap(labelMap) ? { ...labelMap } : undefined, validation: typeof validation === 'string' ? validation : undefined,
+    heldOut: isObj(heldOut) ? { fraction: num(heldOut.fraction), seed: num(heldOut.seed), stratified: typeof heldOut.stratified === 'boolean' ? heldOut.stratified : undefined } : undefined,
+    maxLength: num(maxLength),
+  };
+}
+
+export function trainingFromConfig(t: Obj, device: unknown): TrainingDraft {
+  const es = obj(t.earlyStopping);
+  return {
+    length: num(t.budgetSeconds) !== undefined ? 'budget' : 'steps', steps: num(t.steps), budgetSeconds: num(t.budgetSeconds),
+    batchSize: num(t.batchSize), lr: num(t.lr), warmup: num(t.warmup), evalEvery: num(t.evalEvery), seed: num(t.seed), temperature: num(t.temperature),
+    patience: num(es.patience), schedule: oneOf(SCHEDULES, t.schedule, 'linear'), sampling: oneOf(SAMPLING, t.sampling, 'joint'),
+    weighting: oneOf(WEIGHTING, t.weighting, 'static'), earlyStoppingMetric: typeof es.metric === 'string' ? es.metric : 'mean',
+    baselines: t.baselines === true, device: oneOf(DEVICES, device, 'auto'),
+  };
+}
+
+/** The backbone fields of a config; an intermediate of exactly 4 × hidden was filled in by the form (it follows the width). */
+export function backboneFromConfig(v: unknown): BackboneDraft {
+  const b = obj(v);
+  const hidden = num(b.hidden), intermediate = num(b.intermediate);
+  return {
+    hidden, layers: num(b.layers), heads: num(b.heads), intermediate: intermediate !== undefined && intermediate === 4 * (hidden ?? NaN) ? undefined : intermediate,
+    maxLength: num(b.maxLength), vocabSize: num(obj(b.tokenizer).vocabSize),
+  };
+}
+
+/** What the Train view's form holds; `steps` as the config gets them (typed, or from epochs). */
+export interface ProjectDraft { name: string; backbone: BackboneDraft; training: TrainingDraft; tasks: TaskDraft[]; steps: number | undefined }
+
+/**
+ * The run config a draft describes (what runs.check, runs.start and projects.save get), over `base` (the loaded config,
+ * so keys the form does not edit survive a save). A JSON copy: no reactive proxies (IPC structured-clones its
+ * arguments) and no undefined keys.
+ */
+export function buildConfig(base: Obj, d: ProjectDraft): Obj {
+  const b = d.backbone;
+  const t = d.training;
+  const hidden = b.hidden;
+  const bt = obj(base.training);
+  return JSON.parse(JSON.stringify({
+    ...base,
+    name: d.name.trim(),
+    backbone: strip({
+      ...obj(base.backbone),
+      hidden,
+      layers: b.layers,
+      heads: b.heads,
+      // Left empty, the feed-forward size follows the width (the schema's fixed default suits hidden 256 only).
+      intermediate: b.intermediate ?? (hidden !== undefined && hidden > 0 ? 4 * hidden : undefined),
+      maxLength: b.maxLength,
+      tokenizer: strip({ ...obj(obj(base.backbone).tokenizer), vocabSize: b.vocabSize }),
+    }),
+    tasks: d.tasks.map(taskToConfig),
+    training: strip({
+      ...bt,
+      steps: d.steps, budgetSeconds: t.length === 'budget' ? t.budgetSeconds : undefined,
+      evalEverySeconds: t.length === 'budget' ? bt.evalEverySeconds : undefined,
+      batchSize: t.batchSize, lr: t.lr, warmup: t.warmup, schedule: t.schedule, evalEvery: t.evalEvery, seed: t.seed, sampling: t.sampling, weighting: t.weighting,
+      temperature: t.sampling === 'temperature' ? t.temperature : undefined,
+      earlyStopping: strip({ ...obj(bt.earlyStopping), metric: t.earlyStoppingMetric, patience: t.patience }),
+      baselines: t.baselines,
+    }),
+    device: t.device,
+  })) as Obj;
+}
+
+/** The paths the form has a field for (`tasks[1].label`, `backbone.heads`); issues on other paths are listed on their own. */
+export function fieldPathsOf(tasks: readonly TaskDraft[]): Set<string> {
+  const paths = new Set(['name', 'device', 'backbone.hidden', 'backbone.layers', 'backbone.heads', 'backbone.intermediate', 'backbone.maxLength', 'backbone.tokenizer.vocabSize']);
+  for (const k of ['steps', 'budgetSeconds', 'batchSize', 'lr', 'warmup', 'schedule', 'evalEvery', 'seed', 'sampling', 'weighting', 'temperature', 'baselines', 'earlyStopping.metric', 'earlyStopping.patience'])
+    paths.add(`training.${k}`);
+  tasks.forEach((t, i) => {
+    for (const f of ['name', 'type', 'dataset', 'weight', 'labelMap', 'validation', 'heldOut.fraction', 'maxLength']) paths.add(`tasks[${i}].${f}`);
+    for (const f of TYPE_FIELDS[t.type]) paths.add(`tasks[${i}].${f.field}`);
+  });
+  return paths;
+}
