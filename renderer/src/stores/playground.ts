@@ -46,7 +46,9 @@ export function tasksOf(run: Pick<RunRow, 'config'>): TaskInfo[] {
 
 /** How a run is named in pickers and column heads. */
 export function runLabel(run: Pick<RunRow, 'id' | 'name' | 'baselineTask'>): string {
-  return run.baselineTask ? `#${run.id} ${run.name} (${run.baselineTask} alone)` : `#${run.id} ${run.name}`;
+  // baseline runs are already named '<run> · <task> alone'; older ones may not be
+  const alone = run.baselineTask && !run.name.endsWith(`${run.baselineTask} alone`) ? ` (${run.baselineTask} alone)` : '';
+  return `#${run.id} ${run.name}${alone}`;
 }
 
 const newestFirst = (a: RunRow, b: RunRow) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
