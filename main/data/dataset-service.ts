@@ -40,6 +40,11 @@ interface Row {
 }
 
 export class DatasetService {
+  /**
+   * valueCounts answers by dataset, column and split: a dataset never changes after its import, and the Train view
+   * checks its config (label sets included) as the user types. Cleared when a dataset is deleted.
+   */
+  private readonly counts = new Map<string, { value: string; count: number }[]>();
   /** Imports run one at a time: each holds the database's write lock for its whole transaction. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -96,6 +101,9 @@ export class DatasetService {
   /** Value counts of a column (list values counted one by one, e.g. CoNLL tags), most frequent first, at most 1000. */
   valueCounts(id: number, column: string, split?: string): { value: string; count: number }[] {
     const d = this.get(id);
+    const key = `${id}\0${d.sha256}\0${column}\0${split ?? ''}`; // the hash: another process may reuse a deleted id
+    const cached = this.counts.get(key);
+    if (cached) return cached;
     if (!d.columns.some((c) => c.name === column)) throw new NotFoundError(`dataset ${id} has no column '${column}' (columns: ${d.columns.map((c) => c.name).join(', ')})`);
     const names = Object.keys(d.splits);
     const counts = new Map<string, number>();
@@ -107,11 +115,14 @@ export class DatasetService {
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }
     }
-    return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 1000).map(([value, count]) => ({ value, count }));
+    const out = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 1000).map(([value, count]) => ({ value, count }));
+    this.counts.set(key, out);
+    return out;
   }
 
   delete(id: number): void {
     const info = this.store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+    for (const k of this.counts.keys()) if (k.startsWith(`${id}\0`)) this.counts.delete(k);
     if (info.changes === 0) throw new NotFoundError(`dataset ${id} not found`);
   }
 

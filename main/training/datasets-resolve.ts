@@ -33,22 +33,9 @@ async function resolveRef(ref: string, datasets: DatasetService, imported: Resol
 }
 
 function datasetInfo(datasets: DatasetService, id: number): DatasetInfo {
-  const d = datasets.get(id);
-  const train = Object.keys(d.splits).includes('train') ? 'train' : Object.keys(d.splits)[0]!;
-  let rows: Record<string, unknown>[] | null = null;
   return {
-    columns: d.columns.map((c) => c.name),
-    labelCounts: (column) => {
-      rows ??= datasets.rows(id, train);
-      const counts = new Map<string, number>();
-      for (const r of rows) {
-        const v = r[column];
-        if (v === null || v === undefined || v === '') continue;
-        const k = String(v);
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      return counts;
-    },
+    columns: datasets.get(id).columns.map((c) => c.name),
+    labelCounts: (column) => new Map(datasets.valueCounts(id, column).map((v) => [v.value, v.count])),
   };
 }
 

@@ -36,7 +36,6 @@ export class RunService {
   readonly runs: RunStore;
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
-  private readonly pendingBaselines = new Set<number>();
   /** What the last create() imported with rows left out (one line per file), for the caller to show. */
   importNotes: string[] = [];
   private readonly baselineChains = new Map<number, Promise<unknown>>();
@@ -148,10 +147,9 @@ export class RunService {
     const row = this.runs.getRun(id);
     if (row.parentId !== null || !this.configOf(row).training.baselines || this.runs.baselinesOf(id).length) return;
     const baselines = this.createBaselines(row);
-    this.pendingBaselines.add(id);
     const chain = baselines.reduce<Promise<unknown>>((p, b) => p.then(() => this.start(b.id)), Promise.resolve())
       .catch((e: unknown) => this.emit({ runId: id, type: 'log', message: `baselines stopped: ${(e as Error).message}` }))
-      .finally(() => { this.pendingBaselines.delete(id); this.baselineChains.delete(id); });
+      .finally(() => this.baselineChains.delete(id));
     this.baselineChains.set(id, chain);
   }
 

@@ -11,7 +11,7 @@ import type { RunConfig } from './config';
 import { readCheckpoint, writeCheckpoint, writeFileAtomic, type TrainerState } from './checkpoint';
 import { evaluateTask, type PredictionRecord, type TaskEvaluation } from './evaluate';
 import { initParams, modelSpecOf } from './model';
-import { prepareRun, type DatasetSource, type PreparedTask, type SplitInfo } from './prepare';
+import { prepareRun, type DatasetSource, type SplitInfo } from './prepare';
 import { lrAt, scheduleOf, type Schedule } from './schedule';
 import { LossWeighting, stepWeights, tasksForStep } from './strategies';
 import { BatchStream, mixSeed } from './streams';
@@ -328,4 +328,3 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   }
 }
 
-export type { PreparedTask, DatasetSource };
