@@ -36,8 +36,6 @@ export class RunService {
   readonly runs: RunStore;
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
-  /** What the last create() imported with rows left out (one line per file), for the caller to show. */
-  importNotes: string[] = [];
   private readonly baselineChains = new Map<number, Promise<unknown>>();
 
   constructor(private readonly store: Store, private readonly datasets: DatasetService, private readonly entry: { path: string; execArgv: string[] } = trainerEntry()) {
@@ -66,8 +64,9 @@ export class RunService {
   async create(input: unknown, o: { projectId?: number; acceptBadRows?: boolean; baselines?: boolean } = {}): Promise<RunRow> {
     const { config, imported } = await resolveRunConfig(input, this.datasets, { acceptBadRows: o.acceptBadRows });
     if (o.baselines) config.training.baselines = true;
-    this.importNotes = importReport(imported);
-    return this.runs.createRun({ name: config.name, config, projectId: o.projectId, totalSteps: config.training.budgetSeconds ? undefined : config.training.steps });
+    const row = this.runs.createRun({ name: config.name, config, projectId: o.projectId, totalSteps: config.training.budgetSeconds ? undefined : config.training.steps });
+    for (const message of importReport(imported)) this.emit({ runId: row.id, type: 'log', message }); // rows --yes left out
+    return row;
   }
 
   /** Records the single-task baselines of a run (same config, one task each, same budget and vocabulary). */

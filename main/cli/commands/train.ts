@@ -28,15 +28,15 @@ task alone with the same budget. --yes imports files with bad rows, leaving thos
     let input: unknown;
     try { input = JSON.parse(readFileSync(file, 'utf8')); } catch (e) { throw new UsageError(`cannot read ${file}: ${(e as Error).message}`); }
     return withRuns(ctx.dbPath, async (runs) => {
+      const off = runs.on(progressPrinter((s) => ctx.stderr.write(s))); // from create on: it reports rows an import left out
       let run: RunRow;
       try {
         run = await runs.create(input, { acceptBadRows: boolFlag(args, 'yes'), baselines: boolFlag(args, 'baselines') });
       } catch (e) {
+        off();
         if (e instanceof ConfigError) { ctx.stderr.write(`${file}: ${e.message}\n`); return 2; }
         throw e;
       }
-      for (const note of runs.importNotes) ctx.stderr.write(`${note}\n`);
-      const off = runs.on(progressPrinter((s) => ctx.stderr.write(s)));
       const onSignal = () => runs.stop(run.id);
       process.once('SIGINT', onSignal);
       try {
