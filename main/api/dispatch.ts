@@ -4,32 +4,36 @@ import { CALLS, type CallName, type Envelope } from './contract';
 import { HANDLERS } from './handlers/index';
 import type { Handler } from './handlers/types';
 import type { CallContext } from './handlers/context';
-import { NotFoundError } from '../data/dataset-service';
-import { ConfigError } from '../training/config';
+import { failure, failureOf, renderError } from './error-codes';
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(CALLS, name);
 }
 
+/** Each issue's field ('arguments' for the whole object) and zod's description of it. */
+function argumentIssues(error: z.ZodError): { field: string; detail: string }[] {
+  return error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : 'arguments', detail: i.message }));
+}
+
 /** "datasets.preview: limit: Too big: expected number to be <=1000" — the call and the field. */
 export function describeIssues(name: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${name}: ${i.path.length ? i.path.join('.') : 'arguments'}: ${i.message}`)
+  return argumentIssues(error)
+    .map((p) => `${name}: ${renderError('api_invalid_argument', p)}`)
     .join('; ');
 }
 
 export async function dispatch(name: string, rawArgs: unknown, ctx: CallContext): Promise<Envelope> {
-  if (!isCallName(name)) return { ok: false, code: 'unknown-call', error: `unknown call '${name}'` };
+  if (!isCallName(name)) return failure('unknown-call', renderError('api_unknown_call', { call: name }), { code: 'api_unknown_call', params: { call: name } });
   const parsed = CALLS[name].args.safeParse(rawArgs ?? {});
-  if (!parsed.success) return { ok: false, code: 'invalid-arguments', error: describeIssues(name, parsed.error) };
+  if (!parsed.success) {
+    // the code and params are the first issue's; the English line names them all
+    return failure('invalid-arguments', describeIssues(name, parsed.error), { code: 'api_invalid_argument', params: argumentIssues(parsed.error)[0]! });
+  }
   try {
     const handler = HANDLERS[name] as Handler<CallName>;
     const value = await handler(parsed.data as never, ctx);
     return { ok: true, value };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof NotFoundError) return { ok: false, code: 'not-found', error: `${name}: ${message}` };
-    if (err instanceof ConfigError) return { ok: false, code: 'invalid-config', error: `${name}: ${message}` };
-    return { ok: false, code: 'failed', error: `${name}: ${message}` };
+    return failureOf(name, err);
   }
 }

@@ -14,16 +14,17 @@ import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { configure, type Store } from '../store/index';
-import { ImportAbortedError, ImportError, NotFoundError } from './errors';
+import { ImportAbortedError, ImportError, NotFoundError, importIssue } from './errors';
+import { codedOf, renderError } from './error-catalog';
 import { detect } from './importers/detect';
 import { QuoteRetry } from './importers/delimited';
 import { sniff } from './importers/text';
 import { DatasetStats } from './stats';
 import { MAX_ISSUES, prepareBatches, type Layout, type ParseJob } from './prepare';
 import { datasetName, groupFiles, type FileJob } from './grouping';
-import type { DatasetFormat, DatasetSummary, ImportIssue, ImportOptions, ImportProgress, ImportResult, PreviewPage } from './types';
+import type { DatasetFormat, DatasetSummary, ImportFailure, ImportIssue, ImportOptions, ImportProgress, ImportResult, PreviewPage } from './types';
 
-export { NotFoundError, ImportError } from './errors';
+export { ChorusError, NotFoundError, ImportError } from './errors';
 export { splitFromName } from './grouping';
 
 
@@ -71,13 +72,13 @@ export class DatasetService {
 
   get(id: number): DatasetSummary {
     const r = this.store.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as Row | undefined;
-    if (!r) throw new NotFoundError(`dataset ${id} not found`);
+    if (!r) throw new NotFoundError('dataset_not_found', { id });
     return this.summary(r);
   }
 
   preview(id: number, split: string, offset: number, limit: number): PreviewPage {
     const d = this.get(id);
-    if (!(split in d.splits)) throw new NotFoundError(`dataset ${id} has no split '${split}' (it has ${Object.keys(d.splits).join(', ')})`);
+    this.assertSplit(d, split);
     const off = Math.max(0, Math.floor(offset));
     const lim = Math.max(0, Math.min(1000, Math.floor(limit)));
     const rows = this.store.db
@@ -90,7 +91,7 @@ export class DatasetService {
   /** Every row of one split, in file order, as objects keyed by column name (what training reads). */
   rows(id: number, split: string): Record<string, unknown>[] {
     const d = this.get(id);
-    if (!(split in d.splits)) throw new NotFoundError(`dataset ${id} has no split '${split}' (it has ${Object.keys(d.splits).join(', ')})`);
+    this.assertSplit(d, split);
     const columns = d.columns.map((c) => c.name);
     const out: Record<string, unknown>[] = [];
     for (const r of this.store.db.prepare('SELECT data FROM examples WHERE dataset_id = ? AND split = ? ORDER BY idx').iterate(id, split) as Iterable<{ data: string }>)
@@ -104,7 +105,7 @@ export class DatasetService {
     const key = `${id}\0${d.sha256}\0${column}\0${split ?? ''}`; // the hash: another process may reuse a deleted id
     const cached = this.counts.get(key);
     if (cached) return cached;
-    if (!d.columns.some((c) => c.name === column)) throw new NotFoundError(`dataset ${id} has no column '${column}' (columns: ${d.columns.map((c) => c.name).join(', ')})`);
+    if (!d.columns.some((c) => c.name === column)) throw new NotFoundError('dataset_column_not_found', { id, column, columns: d.columns.map((c) => c.name).join(', ') });
     const names = Object.keys(d.splits);
     const counts = new Map<string, number>();
     for (const row of this.rows(id, split ?? (names.includes('train') ? 'train' : names[0]!))) {
@@ -123,7 +124,11 @@ export class DatasetService {
   delete(id: number): void {
     const info = this.store.db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
     for (const k of this.counts.keys()) if (k.startsWith(`${id}\0`)) this.counts.delete(k);
-    if (info.changes === 0) throw new NotFoundError(`dataset ${id} not found`);
+    if (info.changes === 0) throw new NotFoundError('dataset_not_found', { id });
+  }
+
+  private assertSplit(d: DatasetSummary, split: string): void {
+    if (!(split in d.splits)) throw new NotFoundError('dataset_split_not_found', { id: d.id, split, splits: Object.keys(d.splits).join(', ') });
   }
 
   private summary(r: Row): DatasetSummary {
@@ -160,12 +165,12 @@ export class DatasetService {
       for (const job of group) {
         current = job.file;
         const st = await stat(job.path).catch(() => undefined);
-        if (!st) throw new ImportError(job.file, 'file not found');
-        if (!st.isFile()) throw new ImportError(job.file, 'not a regular file (is it a folder?)');
-        if (st.size === 0) throw new ImportError(job.file, 'empty file (0 bytes)');
+        if (!st) throw new ImportError(job.file, 'import_file_not_found');
+        if (!st.isFile()) throw new ImportError(job.file, 'import_not_a_file');
+        if (st.size === 0) throw new ImportError(job.file, 'import_empty_file');
         const sha256 = await hashFile(job.path, opts.signal, job.file);
         const dup = conn.prepare('SELECT dataset_id AS id FROM dataset_files WHERE sha256 = ?').get(sha256) as { id: number } | undefined;
-        if (dup) return { ok: false, file: job.file, error: `${job.file}: already imported as dataset ${dup.id}`, issues: [], duplicateOf: dup.id };
+        if (dup) return { ...failure(job.file, 'import_duplicate', { id: dup.id }), issues: [], duplicateOf: dup.id };
         hashes.push({ job, sha256, bytes: st.size });
       }
       conn.exec('BEGIN IMMEDIATE');
@@ -187,7 +192,7 @@ export class DatasetService {
         const forced = opts.format && opts.format !== 'auto' ? opts.format : undefined;
         const det = detect(s, job.file, extname(job.path).toLowerCase(), forced);
         if (format && det.format !== format && !(isTabular(format) && isTabular(det.format)))
-          throw new ImportError(job.file, `is ${det.format} but the other files of this dataset are ${format}`);
+          throw new ImportError(job.file, 'import_mixed_formats', { format: det.format, other: format });
         format ??= det.format;
         let quoting = true;
         const layoutBefore = { n: layout.columns.length, compact: layout.compact };
@@ -219,8 +224,8 @@ export class DatasetService {
           conn.exec('RELEASE file');
           const added = idx - (splits[job.split] ?? 0);
           if (added === 0) {
-            const why = fileBad ? `no valid rows (${fileBad} bad; first: ${describeIssue(fileIssues[0])})` : 'no rows' + (det.header ? ' (only a header)' : '');
-            throw new ImportError(job.file, why);
+            if (fileBad) throw new ImportError(job.file, 'import_no_valid_rows', { bad: fileBad, first: describeIssue(fileIssues[0]) });
+            throw new ImportError(job.file, det.header ? 'import_only_header' : 'import_no_rows');
           }
           splits[job.split] = idx;
           stats.merge(fileStats);
@@ -232,17 +237,14 @@ export class DatasetService {
       }
       current = group[0].file;
       const emptyLabel = stats.emptyLabelColumn();
-      if (emptyLabel) throw new ImportError(group.length === 1 ? group[0].file : group.map((g) => g.file).join(', '), `column '${emptyLabel}' is empty in every row`);
+      if (emptyLabel) throw new ImportError(group.length === 1 ? group[0].file : group.map((g) => g.file).join(', '), 'import_empty_column', { column: emptyLabel });
       if (badRows && !opts.acceptBadRows) {
         conn.exec('ROLLBACK');
         began = false;
         const files = [...new Set(issues.map((i) => i.file))].join(', ');
-        return {
-          ok: false,
-          file: files || current,
-          error: `${files}: ${badRows} bad row${badRows === 1 ? '' : 's'}; first: ${describeIssue(issues[0])}. Import the good rows only with acceptBadRows (--yes)`,
-          issues,
-        };
+        const first = describeIssue(issues[0]);
+        const bad = badRows === 1 ? failure(files, 'import_bad_row', { first }) : failure(files, 'import_bad_rows', { count: badRows, first });
+        return { ...bad, file: files || current, issues };
       }
       const fmt = format!;
       const sha = hashes.length === 1 ? hashes[0].sha256 : createHash('sha256').update(hashes.map((h) => h.sha256).join('\n')).digest('hex');
@@ -256,13 +258,16 @@ export class DatasetService {
       return { ok: true, dataset: this.get(datasetId), badRows, issues };
     } catch (err) {
       if (began && conn.inTransaction) conn.exec('ROLLBACK');
-      if (err instanceof ImportError) return { ok: false, file: err.file, error: err.message, issues: [...issues, issueOf(err)] };
+      if (err instanceof ImportError) {
+        const at = { ...(err.line !== undefined ? { line: err.line } : {}), ...(err.record !== undefined ? { record: err.record } : {}) };
+        return { ok: false, file: err.file, ...at, error: err.message, code: err.code, params: err.params, issues: [...issues, importIssue({ file: err.file, ...at }, err.code, err.params)] };
+      }
       if (opts.signal?.aborted || (err as Error)?.name === 'AbortError') {
         const e = new ImportAbortedError(current);
-        return { ok: false, file: current, error: e.message, issues };
+        return { ok: false, file: current, error: e.message, code: e.code, params: e.params, issues };
       }
-      const message = `${current}: ${(err as Error)?.message ?? String(err)}`;
-      return { ok: false, file: current, error: message, issues: [...issues, { file: current, reason: (err as Error)?.message ?? String(err) }] };
+      const { code, params } = codedOf(err);
+      return { ...failure(current, code, params), issues: [...issues, importIssue({ file: current }, code, params)] };
     } finally {
       if (!shared) conn.close();
     }
@@ -282,8 +287,9 @@ function isTabular(f: DatasetFormat): boolean {
   return f === 'csv' || f === 'tsv';
 }
 
-function issueOf(e: ImportError): ImportIssue {
-  return { file: e.file, reason: e.reason, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.record !== undefined ? { record: e.record } : {}) };
+/** A refused import whose message is `file: reason`. */
+function failure(file: string, code: ImportFailure['code'], params: ImportFailure['params'] = {}): Omit<ImportFailure, 'issues'> {
+  return { ok: false, file, error: `${file}: ${renderError(code, params)}`, code, params };
 }
 
 export function describeIssue(i: ImportIssue | undefined): string {
@@ -325,7 +331,7 @@ async function hashFile(path: string, signal: AbortSignal | undefined, file: str
     pending = undefined;
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new ImportError(file, `cannot read the file (${(err as Error).message})`);
+    throw new ImportError(file, 'import_unreadable', { detail: (err as Error).message });
   } finally {
     await pending?.catch(() => undefined);
     await fh?.close();

@@ -1,5 +1,8 @@
 // Types shared by the importers, the dataset service, the API contract and the renderer.
 // Pure types only: this file is imported by the renderer, so it must not import Node modules.
+import type { ErrorCode, ErrorParams } from './error-catalog';
+
+export type { ErrorCode, ErrorParams } from './error-catalog';
 
 export const DATASET_FORMATS = ['csv', 'tsv', 'json', 'jsonl', 'conll', 'squad', 'parquet', 'labeled-lines'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -68,7 +71,10 @@ export interface ImportIssue {
   line?: number;
   column?: number;
   record?: number;
+  /** English; `code` and `params` give the same message for translation (error-catalog.ts). */
   reason: string;
+  code: ErrorCode;
+  params: ErrorParams;
 }
 
 export interface ImportOptions {
@@ -97,9 +103,23 @@ export interface ImportProgress {
   rows: number;
 }
 
-export type ImportResult =
-  | { ok: true; dataset: DatasetSummary; badRows: number; issues: ImportIssue[] }
-  | { ok: false; file: string; error: string; issues: ImportIssue[]; duplicateOf?: number };
+/**
+ * A failed import: `error` is the English line `file[:line][ record N]: reason`; `code` and `params` are the reason's
+ * (error-catalog.ts), with the file, line and record as fields of their own so a translation can place them.
+ */
+export interface ImportFailure {
+  ok: false;
+  file: string;
+  line?: number;
+  record?: number;
+  error: string;
+  code: ErrorCode;
+  params: ErrorParams;
+  issues: ImportIssue[];
+  duplicateOf?: number;
+}
+
+export type ImportResult = { ok: true; dataset: DatasetSummary; badRows: number; issues: ImportIssue[] } | ImportFailure;
 
 export interface PreviewPage {
   datasetId: number;

@@ -1,6 +1,8 @@
 // The typed client, derived from the contract (types only). Inside Electron it talks to main through
 // window.chorus; in a browser behind `chorus serve` it talks over a WebSocket with the URL's token.
 import type {
+  ApiErrorKind,
+  ApiFailure,
   CallArgs,
   CallName,
   CallResult,
@@ -10,6 +12,7 @@ import type {
   EventPayload,
   WsMessage,
 } from '../../main/api/contract';
+import clientErrors from './i18n/errors.en';
 
 declare global {
   interface Window {
@@ -19,15 +22,27 @@ declare global {
 
 const PREFIX = 'chorus:';
 
+/**
+ * A failed call: `message` is main's English line; `code` and `params` the same message from the error catalog
+ * (renderer/src/i18n/errors.*.ts has its text in every language), `kind` what broadly went wrong.
+ */
 export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
+  readonly code?: string;
+  readonly params?: Record<string, string | number>;
+  readonly kind?: ApiErrorKind;
+  constructor(message: string, o: { code?: string; params?: Record<string, string | number>; kind?: ApiErrorKind } = {}) {
     super(message);
     this.name = 'ApiError';
+    this.code = o.code;
+    this.params = o.params;
+    this.kind = o.kind;
   }
 }
+
+/** Errors of the client itself (no parameters, so the English text is the message file's as it stands). */
+type ClientCode = 'client_cannot_connect' | 'client_connection_closed' | 'client_no_file_paths';
+const clientError = (code: ClientCode) => new ApiError(clientErrors[code], { code, params: {} });
+const clientFailure = (code: ClientCode): ApiFailure => ({ ok: false, error: clientErrors[code], code, params: {} });
 
 interface Transport {
   invoke(name: string, args: unknown): Promise<Envelope>;
@@ -51,10 +66,10 @@ function wsTransport(url: string): Transport {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new ApiError('cannot connect to the Chorus server (is `chorus serve` running, and is the token in the URL current?)'));
+      ws.onerror = () => reject(clientError('client_cannot_connect'));
       ws.onclose = () => {
         socket = undefined;
-        for (const done of pending.values()) done({ ok: false, error: 'connection to the Chorus server closed' });
+        for (const done of pending.values()) done(clientFailure('client_connection_closed'));
         pending.clear();
       };
       ws.onmessage = (m) => {
@@ -101,7 +116,7 @@ export const hasFilePaths = () => typeof window !== 'undefined' && !!window.chor
 
 export async function call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> {
   const env = await t().invoke(name, args);
-  if (!env.ok) throw new ApiError(env.error, env.code);
+  if (!env.ok) throw new ApiError(env.error, { code: env.code, params: env.params, kind: env.kind });
   return env.value as CallResult<N>;
 }
 
@@ -110,7 +125,7 @@ export function onEvent<E extends EventName>(event: E, listener: (payload: Event
 }
 
 export function pathForFile(file: File): string {
-  if (!window.chorus) throw new ApiError('file paths are only available inside the Chorus app');
+  if (!window.chorus) throw clientError('client_no_file_paths');
   return window.chorus.pathForFile(file);
 }
 

@@ -59,7 +59,7 @@ test('invalid arguments are refused with the call and the field named', async ()
 test('an unknown call and a missing dataset are errors, not crashes', async () => {
   assert.match(error(await dispatch('datasets.rename', {}, ctx)), /unknown call 'datasets.rename'/);
   const env = await dispatch('datasets.get', { id: 99 }, ctx);
-  assert.equal(env.ok ? '' : env.code, 'not-found');
+  assert.equal(env.ok ? '' : env.kind, 'not-found');
   assert.match(error(env), /^datasets\.get: dataset 99 not found/);
 });
 
@@ -119,4 +119,11 @@ test('import by path, list, preview and delete', async () => {
   assert.deepEqual(ok(await dispatch('datasets.delete', { id: r.dataset.id }, ctx)), { deleted: r.dataset.id });
   assert.equal(error(await dispatch('datasets.delete', { id: r.dataset.id }, ctx)).startsWith('datasets.delete:'), true);
   assert.ok(existsSync(path));
+});
+
+test('projects.createDemo takes the language of the demo: Chinese on request, nothing but en and zh-CN', async () => {
+  assert.match(error(await dispatch('projects.createDemo', { language: 'fr' }, ctx)), /^projects\.createDemo: language: /);
+  const project = ok<{ name: string; config: { tasks: { name: string }[] } }>(await dispatch('projects.createDemo', { language: 'zh-CN' }, ctx));
+  assert.equal(project.name, '示例：阅读理解与问题类型');
+  assert.deepEqual(project.config.tasks.map((t) => t.name), ['qa', 'question_type']);
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../main/store/index';
 import { DatasetService } from '../../main/data/dataset-service';
+import { renderError } from '../../main/data/error-catalog';
 import { HOSTILE_CASES, writeCases } from './hostile-cases';
 
 let dir: string;
@@ -48,7 +49,9 @@ HOSTILE_CASES.forEach((c, i) => {
     if (r.ok) return;
     if (typeof c.error === 'string') assert.equal(r.error, c.error);
     else assert.match(r.error, c.error);
+    assert.ok(r.error.endsWith(`: ${renderError(r.code, r.params)}`), `the code ${r.code} and its params give the message`);
     assert.ok(r.issues.length >= 1, 'an issue is reported');
+    for (const i of r.issues) assert.equal(i.reason, renderError(i.code, i.params));
     assert.equal(dbDigest(store), digest, 'database unchanged');
   });
 });
@@ -57,7 +60,7 @@ test('a re-import of the same bytes is a duplicate and changes nothing', async (
   writeFileSync(join(dir, 'again.csv'), 'text,label\nfine,1\nalso fine,0\n');
   const digest = dbDigest(store);
   const [r] = await svc.importFiles([join(dir, 'again.csv')]);
-  assert.deepEqual(r, { ok: false, file: 'again.csv', error: 'again.csv: already imported as dataset 1', issues: [], duplicateOf: 1 });
+  assert.deepEqual(r, { ok: false, file: 'again.csv', error: 'again.csv: already imported as dataset 1', code: 'import_duplicate', params: { id: 1 }, issues: [], duplicateOf: 1 });
   assert.equal(dbDigest(store), digest);
 });
 
@@ -79,7 +82,7 @@ test('bad rows are skipped only with acceptBadRows, and counted', async () => {
   assert.equal(r.ok, true);
   if (!r.ok) return;
   assert.equal(r.badRows, 1);
-  assert.deepEqual(r.issues, [{ file: 'some-bad.csv', line: 3, reason: 'expected 3 fields, found 1' }]);
+  assert.deepEqual(r.issues, [{ file: 'some-bad.csv', line: 3, reason: 'expected 3 fields, found 1', code: 'row_field_count', params: { expected: 3, found: 1 } }]);
   assert.deepEqual(r.dataset.splits, { train: 2 });
   svc.delete(r.dataset.id);
 });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, writeSync, closeSync, rmSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { groupFiles } from '../../data/grouping';
+import { ChorusError } from '../error-codes';
 import type { Handlers } from './types';
 import type { CallContext } from './context';
 
@@ -19,7 +20,7 @@ const uploads = new Map<string, Upload>();
 
 function take(uploadId: string, field: string): Upload {
   const u = uploads.get(uploadId);
-  if (!u) throw new Error(`${field}: no upload '${uploadId}' in progress`);
+  if (!u) throw new ChorusError('upload_not_in_progress', { field, uploadId });
   return u;
 }
 
@@ -67,9 +68,9 @@ export const uploadHandlers: Pick<Handlers, UploadCalls> = {
   },
   'datasets.uploadChunk': ({ uploadId, offset, data }) => {
     const u = take(uploadId, 'uploadId');
-    if (offset !== u.received) throw new Error(`offset: expected ${u.received}, got ${offset}`);
+    if (offset !== u.received) throw new ChorusError('upload_offset_mismatch', { expected: u.received, got: offset });
     const buf = Buffer.from(data, 'base64');
-    if (u.received + buf.length > u.size) throw new Error(`data: upload exceeds its declared size ${u.size}`);
+    if (u.received + buf.length > u.size) throw new ChorusError('upload_exceeds_size', { size: u.size });
     writeSync(u.fd, buf);
     u.received += buf.length;
     return { received: u.received };
@@ -81,7 +82,7 @@ export const uploadHandlers: Pick<Handlers, UploadCalls> = {
       for (const u of list) {
         closeSync(u.fd);
         u.fd = -1;
-        if (u.received !== u.size) throw new Error(`uploadIds: '${u.name}' received ${u.received} of ${u.size} bytes`);
+        if (u.received !== u.size) throw new ChorusError('upload_incomplete', { name: u.name, received: u.received, size: u.size });
       }
       // A browser gives no folder, and the importer names a dataset after its folder when the file name is
       // only a split word and a number (train_5500.label). So each would-be dataset (the service's own

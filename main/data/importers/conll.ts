@@ -1,5 +1,6 @@
 // CoNLL column files: one token per line, columns separated by spaces or tabs, a blank line ends a sentence,
 // `-DOCSTART-` lines separate documents. Each sentence becomes { tokens, …middle columns, tags } (tags = last column).
+import { importIssue } from '../errors';
 import { readLines, readText } from './text';
 import type { ParseContext, ParseItem } from './types';
 
@@ -15,12 +16,12 @@ export async function* parseConll(ctx: ParseContext): AsyncGenerator<ParseItem[]
   let width = 0;
   let cols: string[][] = [];
   let start = 0;
-  let bad: string | undefined;
+  let bad: { expected: number; found: number } | undefined;
   let badLine = 0;
   const out: ParseItem[] = [];
   function flush(): void {
     if (cols.length && cols[0].length) {
-      if (bad) out.push({ issue: { file, line: badLine, reason: bad } });
+      if (bad) out.push({ issue: importIssue({ file, line: badLine }, 'row_column_count', bad) });
       else {
         const data: Record<string, unknown> = { tokens: cols[0] };
         middleNames(width).forEach((name, i) => (data[name] = cols[i + 1]));
@@ -43,7 +44,7 @@ export async function* parseConll(ctx: ParseContext): AsyncGenerator<ParseItem[]
       const fields = s.split(/\s+/);
       if (!width) {
         if (fields.length < 2) {
-          out.push({ issue: { file, line, reason: 'a CoNLL line needs at least 2 columns (token and tag)' } });
+          out.push({ issue: importIssue({ file, line }, 'row_conll_too_few') });
           continue;
         }
         width = fields.length;
@@ -53,7 +54,7 @@ export async function* parseConll(ctx: ParseContext): AsyncGenerator<ParseItem[]
         start = line;
       }
       if (fields.length !== width) {
-        if (!bad) (bad = `expected ${width} columns, found ${fields.length}`), (badLine = line);
+        if (!bad) (bad = { expected: width, found: fields.length }), (badLine = line);
         continue;
       }
       for (let i = 0; i < width; i++) cols[i].push(fields[i]);

@@ -1,6 +1,6 @@
 // CSV / TSV / semicolon-separated text: RFC 4180 quoting (quotes only special at the start of a field),
 // embedded newlines, and a no-quoting mode for tab-separated files whose text contains bare `"`.
-import { ImportError } from '../errors';
+import { ImportError, importIssue } from '../errors';
 import { readLines, readText } from './text';
 import { MAX_COLUMNS, type ParseContext, type ParseItem, type TabularRows } from './types';
 
@@ -105,7 +105,7 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
           if (res === MORE) continue;
           if (res >= 0) {
             if (tsv) throw new QuoteRetry(line);
-            out.push({ issue: { file, line, column: r.fields.length, reason: `unexpected character after a closing quote in field ${r.fields.length}` } });
+            out.push({ issue: importIssue({ file, line, column: r.fields.length }, 'row_text_after_quote', { field: r.fields.length }) });
             r.fields = [];
             continue;
           }
@@ -114,19 +114,19 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
         const res = feedLine(r, s, o.delimiter);
         if (r.cur.length > MAX_QUOTED_CHARS) {
           if (tsv) throw new QuoteRetry(r.startLine);
-          throw new ImportError(file, 'quoted field never closes (over 16 MB); is a quote missing?', r.startLine);
+          throw new ImportError(file, 'import_quote_never_closes', {}, r.startLine);
         }
         if (res === MORE) continue;
         if (res >= 0) {
           if (tsv) throw new QuoteRetry(r.startLine);
-          out.push({ issue: { file, line, column: r.fields.length, reason: `unexpected character after a closing quote in field ${r.fields.length}` } });
+          out.push({ issue: importIssue({ file, line, column: r.fields.length }, 'row_text_after_quote', { field: r.fields.length }) });
           r.fields = [];
           continue;
         }
       }
       const fields = r.fields;
       const at = r.startLine;
-      if (fields.length > MAX_COLUMNS) throw new ImportError(file, `too many columns (${fields.length}; the limit is ${MAX_COLUMNS})`, at);
+      if (fields.length > MAX_COLUMNS) throw new ImportError(file, 'import_too_many_columns', { count: fields.length, limit: MAX_COLUMNS }, at);
       if (!columns) {
         if (o.header) {
           columns = headerNames(file, fields, at);
@@ -142,7 +142,7 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
           columns = [...columns];
           for (let i = columns.length; i < fields.length; i++) columns.push(`column_${i + 1}`);
         } else {
-          out.push({ issue: { file, line: at, reason: `expected ${columns.length} fields, found ${fields.length}` } });
+          out.push({ issue: importIssue({ file, line: at }, 'row_field_count', { expected: columns.length, found: fields.length }) });
           continue;
         }
       }
@@ -153,7 +153,7 @@ export async function* parseDelimited(ctx: ParseContext, o: DelimitedOptions): A
   }
   if (r.inQuotes) {
     if (tsv) throw new QuoteRetry(r.startLine);
-    throw new ImportError(file, 'unterminated quoted field (the file may be truncated)', r.startLine);
+    throw new ImportError(file, 'import_unterminated_quote', {}, r.startLine);
   }
 }
 
@@ -162,7 +162,7 @@ function headerNames(file: string, fields: string[], line: number): string[] {
   return fields.map((f, i) => {
     const name = f.trim() || `column_${i + 1}`;
     const prev = seen.get(name);
-    if (prev !== undefined) throw new ImportError(file, `duplicate column name '${name}' (columns ${prev} and ${i + 1})`, line);
+    if (prev !== undefined) throw new ImportError(file, 'import_duplicate_column', { name, first: prev, second: i + 1 }, line);
     seen.set(name, i + 1);
     return name;
   });

@@ -23,12 +23,12 @@ function sampleLines(text: string, max = 200): string[] {
 export function detect(s: Sniff, file: string, ext: string, forced?: DatasetFormat): Detected {
   const isParquetMagic = s.head.subarray(0, 4).toString('latin1') === 'PAR1';
   if (forced === 'parquet' || (!forced && (isParquetMagic || ext === '.parquet'))) {
-    if (!isParquetMagic) throw new ImportError(file, 'not a Parquet file (it does not start with the PAR1 magic bytes)');
+    if (!isParquetMagic) throw new ImportError(file, 'import_not_parquet');
     return { format: 'parquet' };
   }
   const text = s.text;
   const first = text.trimStart();
-  if (first === '') throw new ImportError(file, 'no rows (the file is blank)');
+  if (first === '') throw new ImportError(file, 'import_blank');
   if (forced === 'json' || forced === 'jsonl' || forced === 'squad') return { format: forced };
   if (forced === 'conll') return { format: 'conll' };
   if (forced === 'labeled-lines') return { format: 'labeled-lines', labelStyle: labelStyle(sampleLines(text)) ?? 'tab' };
@@ -47,11 +47,11 @@ export function detect(s: Sniff, file: string, ext: string, forced?: DatasetForm
       return { format: 'jsonl' };
     } catch {
       if (ext === '.jsonl' || ext === '.ndjson') return { format: 'jsonl' };
-      throw new ImportError(file, 'a JSON object that is neither SQuAD (data → paragraphs → qas) nor JSON Lines; give an array of objects', 1);
+      throw new ImportError(file, 'import_json_neither', {}, 1);
     }
   }
   const lines = sampleLines(text).filter((l) => l.trim() !== '');
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') throw new ImportError(file, `expected JSON, found text starting '${clip(first)}'`, 1);
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') throw new ImportError(file, 'import_expected_json', { start: clip(first) }, 1);
   if (looksConll(text)) return { format: 'conll' };
   const style = labelStyle(lines);
   if (style) return { format: 'labeled-lines', labelStyle: style };

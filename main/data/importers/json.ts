@@ -1,5 +1,6 @@
 // JSON arrays (streamed element by element), JSON Lines, and SQuAD JSON (streamed article by article).
-import { ImportError } from '../errors';
+import { ImportError, importIssue } from '../errors';
+import type { CodedMessage } from '../error-catalog';
 import { MAX_LINE_CHARS, readLines, readText } from './text';
 import type { ParseContext, ParseItem } from './types';
 
@@ -40,8 +41,8 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
       if (c === 32 || c === 10 || c === 13 || c === 9) continue;
       if (!seenTop) {
         seenTop = true;
-        if (path === undefined && c !== 91) throw new ImportError(file, 'expected a JSON array of objects ([ … ])', line);
-        if (path !== undefined && c !== 123) throw new ImportError(file, 'expected a JSON object with a "data" array', line);
+        if (path === undefined && c !== 91) throw new ImportError(file, 'import_json_expected_array', {}, line);
+        if (path !== undefined && c !== 123) throw new ImportError(file, 'import_json_expected_object', {}, line);
       }
       if (inTarget && depth === target && !capturing && c !== 44 && c !== 93) {
         capturing = true;
@@ -69,7 +70,7 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
           inTarget = false;
         }
         depth--;
-        if (depth < 0) throw new ImportError(file, `unexpected '${text[i]}'`, line);
+        if (depth < 0) throw new ImportError(file, 'import_json_unexpected', { char: text[i] }, line);
         continue;
       } else if (c === 44 && inTarget && depth === target && capturing) {
         parts.push(text.slice(capStart, i));
@@ -81,13 +82,13 @@ async function* jsonElements(ctx: ParseContext, path?: string): AsyncGenerator<E
       parts.push(text.slice(capStart));
       capStart = 0;
       if ((capLen += text.length) > MAX_LINE_CHARS)
-        throw new ImportError(file, `record ${record + 1} is longer than ${MAX_LINE_CHARS >> 20} M characters`, capLine);
+        throw new ImportError(file, 'import_json_record_too_long', { record: record + 1, limit: MAX_LINE_CHARS >> 20 }, capLine);
     }
     if (out.length) yield out;
   }
-  if (!seenTop) throw new ImportError(file, 'no JSON content (the file is blank)');
-  if (depth !== 0 || inString) throw new ImportError(file, 'truncated JSON: unexpected end of file', line);
-  if (path !== undefined && !found) throw new ImportError(file, `no "${path}" array at the top level`);
+  if (!seenTop) throw new ImportError(file, 'import_json_empty');
+  if (depth !== 0 || inString) throw new ImportError(file, 'import_json_truncated', {}, line);
+  if (path !== undefined && !found) throw new ImportError(file, 'import_json_no_array', { key: path });
 }
 
 function parseElement(ctx: ParseContext, e: Element): ParseItem {
@@ -95,10 +96,10 @@ function parseElement(ctx: ParseContext, e: Element): ParseItem {
   try {
     value = JSON.parse(e.text);
   } catch (err) {
-    return { issue: { file: ctx.file, line: e.line, record: e.record, reason: `invalid JSON (${(err as Error).message})` } };
+    return { issue: importIssue({ file: ctx.file, line: e.line, record: e.record }, 'row_invalid_json', { detail: (err as Error).message }) };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return { issue: { file: ctx.file, line: e.line, record: e.record, reason: `expected an object, found ${describe(value)}` } };
+    return { issue: importIssue({ file: ctx.file, line: e.line, record: e.record }, 'row_not_object', { found: describe(value) }) };
   return { data: value as Record<string, unknown>, line: e.line, record: e.record };
 }
 
@@ -132,11 +133,11 @@ export async function* parseSquad(ctx: ParseContext): AsyncGenerator<ParseItem[]
       try {
         article = JSON.parse(e.text);
       } catch (err) {
-        out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record}: invalid JSON (${(err as Error).message})` } });
+        out.push({ issue: importIssue({ file, line: e.line, record: e.record }, 'row_article_invalid_json', { article: e.record ?? 0, detail: (err as Error).message }) });
         continue;
       }
       if (!article || !Array.isArray(article.paragraphs)) {
-        out.push({ issue: { file, line: e.line, record: e.record, reason: `article ${e.record} has no "paragraphs" array` } });
+        out.push({ issue: importIssue({ file, line: e.line, record: e.record }, 'row_article_no_paragraphs', { article: e.record ?? 0 }) });
         continue;
       }
       const title = typeof article.title === 'string' ? article.title : '';
@@ -148,17 +149,17 @@ export async function* parseSquad(ctx: ParseContext): AsyncGenerator<ParseItem[]
           const where = { file, line: e.line, record: q };
           const id = String(qa?.id ?? q);
           if (typeof context !== 'string') {
-            out.push({ issue: { ...where, reason: `question ${id}: its paragraph has no "context" string` } });
+            out.push({ issue: importIssue(where, 'row_question_no_context', { id }) });
             continue;
           }
           if (typeof qa?.question !== 'string') {
-            out.push({ issue: { ...where, reason: `question ${id}: no "question" string` } });
+            out.push({ issue: importIssue(where, 'row_question_no_question', { id }) });
             continue;
           }
           const answers = Array.isArray(qa.answers) ? (qa.answers as { text?: unknown; answer_start?: unknown }[]) : [];
           const bad = answers.map((a) => checkAnswer(a, context)).find((r) => r !== undefined);
           if (bad) {
-            out.push({ issue: { ...where, reason: `question ${id}: ${bad}` } });
+            out.push({ issue: importIssue(where, bad.code, { id, ...bad.params }) });
             continue;
           }
           out.push({
@@ -180,9 +181,10 @@ export async function* parseSquad(ctx: ParseContext): AsyncGenerator<ParseItem[]
   }
 }
 
-function checkAnswer(a: { text?: unknown; answer_start?: unknown }, context: string): string | undefined {
+/** What is wrong with an answer (its code and params, less the question id), or undefined. */
+function checkAnswer(a: { text?: unknown; answer_start?: unknown }, context: string): CodedMessage | undefined {
   if (typeof a?.text !== 'string' || typeof a.answer_start !== 'number' || !Number.isInteger(a.answer_start))
-    return 'an answer lacks "text" or an integer "answer_start"';
+    return { code: 'row_answer_fields', params: {} };
   const start = a.answer_start;
   // answer_start counts Unicode code points (as Python does), not UTF-16 units.
   const astral = /[\uD800-\uDBFF]/.test(context);
@@ -190,12 +192,13 @@ function checkAnswer(a: { text?: unknown; answer_start?: unknown }, context: str
   const textLen = astral ? Array.from(a.text).length : a.text.length;
   const ctxLen = chars ? chars.length : context.length;
   if (start < 0 || start + textLen > ctxLen)
-    return `answer "${clip(a.text)}" at answer_start ${start} lies outside the context (${ctxLen} characters)`;
+    return { code: 'row_answer_outside', params: { answer: clip(a.text), start, length: ctxLen } };
   const at = chars ? chars.slice(start, start + textLen).join('') : context.slice(start, start + textLen);
   if (at !== a.text) {
     const unit = context.indexOf(a.text);
     const found = chars && unit >= 0 ? Array.from(context.slice(0, unit)).length : unit;
-    return `answer "${clip(a.text)}" is not at answer_start ${start}` + (found >= 0 ? ` (it occurs at ${found})` : ' (not in the context)');
+    const answer = clip(a.text);
+    return found >= 0 ? { code: 'row_answer_moved', params: { answer, start, found } } : { code: 'row_answer_missing', params: { answer, start } };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 // One example per line with the label first: `label<TAB>text` (SMS Spam), `__label__x text` (fastText),
 // `COARSE:fine question` (TREC). Rows are { label, text }; fastText lines with several labels join them with ','.
+import { importIssue } from '../errors';
 import { readLines, readText } from './text';
 import type { ParseContext, ParseItem } from './types';
 
@@ -37,8 +38,8 @@ export async function* parseLabeledLines(ctx: ParseContext, style: LabelStyle): 
       if (text.trim() === '') continue;
       const row = splitLabeled(text, style);
       if (!row) {
-        const what = style === 'tab' ? 'a tab' : style === 'fasttext' ? 'a __label__ prefix' : 'a space';
-        out.push({ issue: { file: ctx.file, line, reason: `no label: the line has no ${what} after the label` } });
+        const code = style === 'tab' ? 'row_no_label_tab' : style === 'fasttext' ? 'row_no_label_fasttext' : 'row_no_label_space';
+        out.push({ issue: importIssue({ file: ctx.file, line }, code) });
         continue;
       }
       out.push({ data: row, line });

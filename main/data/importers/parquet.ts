@@ -10,7 +10,7 @@ export async function* parseParquet(ctx: ParseContext): AsyncGenerator<ParseItem
   try {
     meta = await parquetMetadataAsync(buf);
   } catch (err) {
-    throw new ImportError(file, `not a valid Parquet file (${(err as Error).message})`);
+    throw new ImportError(file, 'import_invalid_parquet', { detail: (err as Error).message });
   }
   let rowStart = 0;
   let record = 0;
@@ -22,7 +22,7 @@ export async function* parseParquet(ctx: ParseContext): AsyncGenerator<ParseItem
     try {
       rows = await parquetReadObjects({ file: buf, metadata: meta, rowStart, rowEnd });
     } catch (err) {
-      throw new ImportError(file, `cannot read row group at rows ${rowStart}–${rowEnd} (${(err as Error).message})`, undefined, rowStart + 1);
+      throw new ImportError(file, 'import_parquet_row_group', { start: rowStart, end: rowEnd, detail: (err as Error).message }, undefined, rowStart + 1);
     }
     yield rows.map((row) => ({ data: toJson(row) as Record<string, unknown>, record: ++record }));
     bytes += Number(rg.total_byte_size);

@@ -33,13 +33,13 @@ export async function sniff(path: string, file: string, size: number, declared?:
   } finally {
     await fh.close();
   }
-  if (head.length === 0) throw new ImportError(file, 'empty file (0 bytes)');
+  if (head.length === 0) throw new ImportError(file, 'import_empty_file');
   let encoding: Encoding = 'utf-8';
   let bomBytes = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) bomBytes = 3;
   else if (head[0] === 0xff && head[1] === 0xfe) (encoding = 'utf-16le'), (bomBytes = 2);
   else if (head[0] === 0xfe && head[1] === 0xff) (encoding = 'utf-16be'), (bomBytes = 2);
-  if (bomBytes === head.length && size === bomBytes) throw new ImportError(file, 'empty file (only a byte-order mark)');
+  if (bomBytes === head.length && size === bomBytes) throw new ImportError(file, 'import_bom_only');
   if (declared && bomBytes === 0) {
     const text = new TextDecoder(declared).decode(head);
     return { head, encoding: declared, bomBytes: 0, text };
@@ -52,8 +52,8 @@ export async function sniff(path: string, file: string, size: number, declared?:
       let evenNul = 0, oddNul = 0;
       for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 ? oddNul++ : evenNul++);
       if (sample.length >= 4 && (oddNul > sample.length / 4 || evenNul > sample.length / 4) && Math.min(oddNul, evenNul) === 0)
-        throw new ImportError(file, 'looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)');
-      throw new ImportError(file, `binary file (NUL byte at offset ${nul}); expected text, JSON or Parquet`, lineAt(head, nul));
+        throw new ImportError(file, 'import_utf16_without_bom');
+      throw new ImportError(file, 'import_binary', { offset: nul }, lineAt(head, nul));
     }
   }
   const text =
@@ -131,7 +131,7 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
         try {
           text = utf16.decode(piece, { stream: !eof });
         } catch {
-          throw new ImportError(file, `invalid ${s.encoding.toUpperCase()} text near byte ${pos - bytesRead}`);
+          throw new ImportError(file, 'import_invalid_encoding', { encoding: s.encoding.toUpperCase(), offset: pos - bytesRead });
         }
         carry = Buffer.alloc(0);
       } else {
@@ -151,17 +151,13 @@ export async function* readText(path: string, file: string, s: Sniff, signal?: A
         if (bad !== -1 || tailBad) {
           const at = bad !== -1 ? bad : firstInvalidUtf8(Buffer.concat([piece.subarray(0, end), Buffer.from([0x41])]));
           const line = (await linesBefore(path, pieceStart)) + countByte(piece, 10, at);
-          throw new ImportError(
-            file,
-            `not valid UTF-8 (byte 0x${piece[at].toString(16).padStart(2, '0')} at offset ${pieceStart + at}); save the file as UTF-8` +
-              (looksLikeGb(piece, at) ? ', or import it with --encoding gb18030 (it looks like Chinese GBK/GB18030 text)' : ''),
-            line,
-          );
+          const params = { byte: piece[at].toString(16).padStart(2, '0'), offset: pieceStart + at };
+          throw new ImportError(file, looksLikeGb(piece, at) ? 'import_not_utf8_gbk' : 'import_not_utf8', params, line);
         }
         text = piece.toString('utf8', 0, end);
         carry = Buffer.from(piece.subarray(end));
         const nul = piece.subarray(0, end).indexOf(0);
-        if (nul !== -1) throw new ImportError(file, 'NUL byte in text; the file looks binary', (await linesBefore(path, pieceStart)) + countByte(piece, 10, nul));
+        if (nul !== -1) throw new ImportError(file, 'import_nul_in_text', {}, (await linesBefore(path, pieceStart)) + countByte(piece, 10, nul));
         piece = piece.subarray(0, 0);
       }
       if (text) yield { text, bytesRead: pos };
@@ -232,7 +228,7 @@ export async function* readLines(chunks: AsyncIterable<TextChunk>, file = ''): A
       // No line ends here: keep the pieces (joining them on every chunk would be quadratic).
       rest.push(c.text);
       restLen += c.text.length;
-      if (restLen > MAX_LINE_CHARS) throw new ImportError(file, `line longer than ${MAX_LINE_CHARS >> 20} M characters`, next);
+      if (restLen > MAX_LINE_CHARS) throw new ImportError(file, 'import_line_too_long', { limit: MAX_LINE_CHARS >> 20 }, next);
       continue;
     }
     const text = rest.length ? rest.join('') + c.text : c.text;
