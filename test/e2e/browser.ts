@@ -15,10 +15,13 @@ export interface BrowserPage {
   consoleErrors: string[];
 }
 
-/** Launches Chromium and opens a page of `viewport` in the light theme. */
-export async function openBrowser(viewport: { width: number; height: number }): Promise<BrowserPage> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport, colorScheme: 'light' });
+/**
+ * Launches Chromium and opens a page of `viewport` in the light theme; `locale` (a BCP 47 tag) makes it the
+ * browser's language, as navigator.language reports it (Chromium's own default is en-US).
+ */
+export async function openBrowser(viewport: { width: number; height: number }, locale?: string): Promise<BrowserPage> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: locale ? [...CHROMIUM_ARGS, `--lang=${locale}`] : CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport, colorScheme: 'light', ...(locale ? { locale } : {}) });
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(`${m.text()} (${m.location().url})`));
   page.on('pageerror', (e) => consoleErrors.push(e.message));

@@ -19,7 +19,7 @@ function fake(answer: (name: string, args: Record<string, unknown>) => unknown |
       try {
         return { ok: true, value: await answer(name, args as Record<string, unknown>) } as Envelope;
       } catch (err) {
-        return { ok: false, error: (err as Error).message, code: 'failed' } as Envelope;
+        return { ok: false, error: (err as Error).message, code: 'error_internal', params: { message: (err as Error).message } } as Envelope;
       }
     },
     on: () => () => {},
@@ -104,7 +104,7 @@ test('predict asks every selected run; one without a checkpoint fails in its own
   assert.equal(store.results[4]!.state, 'done');
   const failed = store.results[2]!;
   assert.equal(failed.state, 'error');
-  assert.match(failed.state === 'error' ? failed.error : '', /no checkpoint yet/);
+  assert.match(failed.state === 'error' ? failed.error.message : '', /no checkpoint yet/);
   const four = store.results[4]!;
   assert.deepEqual(four.state === 'done' ? four.outputs.qa : undefined, { answer: 'Paris', score: 3 });
   assert.deepEqual(store.asked, { text: 'Paris rocks', textPair: 'Paris is great', context: 'It happened in Paris.' });
@@ -161,7 +161,7 @@ test('a failing runs.list shows its error', async () => {
   });
   const store = usePlaygroundStore();
   await store.load();
-  assert.equal(store.error, 'database is locked');
+  assert.equal(store.error?.message, 'database is locked');
   assert.ok(store.loaded);
 });
 
@@ -192,5 +192,5 @@ test('the demo project: created, the datasets list refreshed, and Train can be a
     throw new Error('the bundled demo data was not found');
   });
   assert.equal(await settings.createDemo(), undefined);
-  assert.match(settings.demoError ?? '', /demo data was not found/);
+  assert.match(settings.demoError?.message ?? '', /demo data was not found/);
 });

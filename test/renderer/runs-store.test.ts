@@ -236,6 +236,6 @@ test('a failed history read is reported, and the next selection starts clean', a
   fake({ 'runs.list': () => [r], 'runs.get': () => detailOf(r), 'runs.metrics': () => { throw new Error('run 7 does not exist'); } });
   const store = useRunsStore();
   await store.load();
-  assert.match(store.error ?? '', /does not exist/);
+  assert.match(store.error?.message ?? '', /does not exist/);
   assert.deepEqual(store.series, {});
 });

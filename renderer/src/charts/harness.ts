@@ -4,6 +4,7 @@
 // Query: ?points=100000&series=4&batch=500&interval=16
 import { createApp, defineComponent, h, ref } from 'vue';
 import ChartStream from '../components/ChartStream.vue';
+import { i18n } from '../i18n';
 import { SeriesBuffer } from './series';
 import { paletteVar, type ChartLine } from './types';
 import '../styles.css';
@@ -140,7 +141,7 @@ const Harness = defineComponent({
   },
 });
 
-createApp(Harness).mount('#harness');
+createApp(Harness).use(i18n).mount('#harness');
 run().catch((err: unknown) => {
   window.__chartError = err instanceof Error ? err.message : String(err);
 });

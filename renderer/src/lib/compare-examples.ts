@@ -29,14 +29,17 @@ export function alignByExample(perRun: readonly (readonly PredictionRow[] | unde
   return [...byExample.values()].sort((a, b) => a.example - b.example);
 }
 
+/** Two runs whose rows of a task may not be the same examples (the view words it as a warning). */
+export interface AlignmentProblem { task: string; first: string; other: string; firstCount: number; otherCount: number }
+
 /** Why the runs' rows of a task may not be the same examples, or undefined when they agree (count and first input). */
-export function alignmentProblem(task: string, names: readonly string[], perRun: readonly (readonly PredictionRow[] | undefined)[]): string | undefined {
+export function alignmentProblem(task: string, names: readonly string[], perRun: readonly (readonly PredictionRow[] | undefined)[]): AlignmentProblem | undefined {
   const present = perRun.flatMap((rows, r) => (rows ? [{ rows, name: names[r]! }] : []));
   const [first, ...rest] = present;
   for (const other of rest) {
     const a = JSON.stringify(first!.rows[0]?.input);
     if (other.rows.length !== first!.rows.length || JSON.stringify(other.rows[0]?.input) !== a)
-      return `'${first!.name}' and '${other.name}' evaluate ${task} on different validation sets (${first!.rows.length} vs ${other.rows.length} examples); rows are matched by example number only`;
+      return { task, first: first!.name, other: other.name, firstCount: first!.rows.length, otherCount: other.rows.length };
   }
   return undefined;
 }

@@ -16,19 +16,24 @@ export type Weighting = (typeof WEIGHTING)[number];
 export type Schedule = (typeof SCHEDULES)[number];
 export type Device = (typeof DEVICES)[number];
 
-/** The metric each task type is judged by (evaluation's primary metric; early stopping's 'mean' averages them). */
-export const PRIMARY_METRIC: Record<TaskType, string> = {
-  classification: 'accuracy', regression: 'Pearson r', 'token-classification': 'entity F1', 'extractive-qa': 'SQuAD F1',
-};
+/**
+ * The metric each task type is judged by (evaluation's primary metric; early stopping's 'mean' averages them), as its
+ * key in the messages' `metrics`.
+ */
+export const PRIMARY_METRIC = {
+  classification: 'accuracy', regression: 'pearsonR', 'token-classification': 'entityF1', 'extractive-qa': 'squadF1',
+} as const satisfies Record<TaskType, string>;
 
 export const COLUMN_FIELDS = ['text', 'textPair', 'label', 'tokens', 'tags', 'question', 'context', 'answers'] as const;
 export type ColumnField = (typeof COLUMN_FIELDS)[number];
+/** How the form names a column field: a key of the messages' `columnFields` (a regression's label is its target). */
+export type FieldLabel = ColumnField | 'target' | 'source';
 /** The column fields each task type reads; optional ones may be left empty. */
-export const TYPE_FIELDS: Record<TaskType, { field: ColumnField; label: string; optional?: boolean }[]> = {
-  classification: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Label' }],
-  regression: [{ field: 'text', label: 'Text' }, { field: 'textPair', label: 'Text pair', optional: true }, { field: 'label', label: 'Target' }],
-  'token-classification': [{ field: 'tokens', label: 'Tokens' }, { field: 'tags', label: 'Tags' }],
-  'extractive-qa': [{ field: 'question', label: 'Question' }, { field: 'context', label: 'Context' }, { field: 'answers', label: 'Answers' }],
+export const TYPE_FIELDS: Record<TaskType, { field: ColumnField; label: FieldLabel; optional?: boolean }[]> = {
+  classification: [{ field: 'text', label: 'text' }, { field: 'textPair', label: 'textPair', optional: true }, { field: 'label', label: 'label' }],
+  regression: [{ field: 'text', label: 'text' }, { field: 'textPair', label: 'textPair', optional: true }, { field: 'label', label: 'target' }],
+  'token-classification': [{ field: 'tokens', label: 'tokens' }, { field: 'tags', label: 'tags' }],
+  'extractive-qa': [{ field: 'question', label: 'question' }, { field: 'context', label: 'context' }, { field: 'answers', label: 'answers' }],
 };
 
 /** Raw label → label: several raw labels to one merges them, '' drops them; labels not in it are kept as they are. */

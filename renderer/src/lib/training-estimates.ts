@@ -45,9 +45,9 @@ export function epochsToSteps(epochs: number, rows: number[], batchSize: number,
 export interface ModelShape { vocab: number; maxLength: number; hidden: number; layers: number; intermediate: number }
 export interface HeadShape { type: TaskType; classes: number }
 export const PRESETS = [
-  { id: 'tiny', label: 'Tiny', hidden: 128, layers: 2, heads: 2, intermediate: 512 },
-  { id: 'small', label: 'Small', hidden: 256, layers: 4, heads: 4, intermediate: 1024 },
-  { id: 'base', label: 'Base-like', hidden: 768, layers: 12, heads: 12, intermediate: 3072 },
+  { id: 'tiny', hidden: 128, layers: 2, heads: 2, intermediate: 512 },
+  { id: 'small', hidden: 256, layers: 4, heads: 4, intermediate: 1024 },
+  { id: 'base', hidden: 768, layers: 12, heads: 12, intermediate: 3072 },
 ] as const;
 /** Assumed sustained training throughput of one CPU core (the time estimates say so). */
 export const FLOPS_PER_CORE = 25e9;

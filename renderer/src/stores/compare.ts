@@ -4,9 +4,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { call, onEvent } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
+import { t } from '../i18n';
 import type { RunDetail } from '../../../main/api/contract';
 import { FINISHED, type MetricPoint, type RunRow, type SeriesPoint } from './runs';
-import { TASK_TYPES, alignByExample, alignmentProblem, type AlignedExample, type PredictionRow, type TaskInfo, type TaskType } from '../lib/compare-examples';
+import { TASK_TYPES, alignByExample, alignmentProblem, type AlignedExample, type AlignmentProblem, type PredictionRow, type TaskInfo, type TaskType } from '../lib/compare-examples';
 
 
 /** The most rows one runs.predictions call returns. */
@@ -35,8 +37,8 @@ export interface CompareRun {
 /** Per task, one series per selected run (in selection order; empty where the run lacks the task). */
 export interface TaskCurves { validation: SeriesPoint[][]; loss: SeriesPoint[][] }
 
-/** A baseline by its task ("ner alone"), any other run by its name. */
-export const runLabel = (run: Pick<RunRow, 'name' | 'baselineTask'>): string => (run.baselineTask ? `${run.baselineTask} alone` : run.name);
+/** A baseline by its task ("ner alone"), any other run by its name (in the interface's language). */
+export const runLabel = (run: Pick<RunRow, 'name' | 'baselineTask'>): string => (run.baselineTask ? t('compare.alone', { task: run.baselineTask }) : run.name);
 
 /** The tasks of a run's (frozen) config. */
 export function tasksOf(run: RunRow): TaskInfo[] {
@@ -65,14 +67,14 @@ export const useCompareStore = defineStore('compare', () => {
   const details = shallowRef<Record<number, RunDetail>>({});
   const points = shallowRef<Record<number, MetricPoint[]>>({});
   const loaded = ref(false);
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
 
   const predictionTask = ref<string | undefined>();
   /** Aligned rows of predictionTask, one output per selected run. */
   const examples = shallowRef<AlignedExample[]>([]);
   const predictionsLoading = ref(false);
   const predictionsProgress = ref({ loaded: 0, total: 0 });
-  const alignmentWarning = ref<string | undefined>();
+  const alignmentWarning = ref<AlignmentProblem | undefined>();
   let predictionsToken = 0;
   let listening = false;
   /** Predictions already fetched, by run, task and the run's updatedAt (a reselected run is not fetched again). */
@@ -112,7 +114,7 @@ export const useCompareStore = defineStore('compare', () => {
   });
 
   function fail(err: unknown): void {
-    error.value = err instanceof Error ? err.message : String(err);
+    error.value = problemOf(err);
   }
 
   /** Fetches detail and series of the runs not cached yet, or changed since (a run that was still training). */

@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { call } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
 import type { DatasetSummary, SuggestedTaskType } from '../../../main/data/types';
 
 export type MappingField = 'text' | 'textPair' | 'label' | 'question' | 'context' | 'answers';
@@ -23,7 +24,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const selectedId = ref<number | undefined>();
   const loading = ref(false);
   const loaded = ref(false);
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
   const mappings = ref<Record<number, TaskMapping>>({});
 
   const selected = computed(() => datasets.value.find((d) => d.id === selectedId.value));
@@ -37,7 +38,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       if (selectedId.value === undefined && datasets.value.length) selectedId.value = datasets.value[0].id;
       error.value = undefined;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = problemOf(err);
     } finally {
       loading.value = false;
       loaded.value = true;
@@ -55,7 +56,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       if (selectedId.value === id) selectedId.value = undefined;
       await load();
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = problemOf(err);
     }
   }
 

@@ -4,6 +4,7 @@ import { ref } from 'vue';
 import { call, hasFilePaths, onEvent, pathForFile } from '../api';
 import type { ImportIssue, ImportResult } from '../../../main/data/types';
 import { useDatasetsStore } from './datasets';
+import { problemOf, type Problem } from '../lib/error-text';
 
 export type ImportPhase = 'uploading' | 'importing' | 'done' | 'failed';
 
@@ -15,7 +16,10 @@ export interface ImportJob {
   /** 0..1 of the current phase. */
   progress: number;
   rows: number;
-  message?: string;
+  /** Why a failed file was not imported (undefined: it was left out of the batch's results). */
+  error?: Problem;
+  /** Where in the file the failure is, when it is one row's (the English `message` names it already). */
+  errorAt?: { line?: number; record?: number };
   issues: ImportIssue[];
   badRows: number;
   datasetId?: number;
@@ -82,7 +86,8 @@ export const useImportsStore = defineStore('imports', () => {
             badRows: r.badRows,
             issues: r.issues,
             canAcceptBadRows: false,
-            message: r.badRows ? `imported; ${r.badRows} bad row${r.badRows === 1 ? '' : 's'} skipped` : 'imported',
+            error: undefined,
+            errorAt: undefined,
           });
         }
       } else {
@@ -90,7 +95,8 @@ export const useImportsStore = defineStore('imports', () => {
         if (!j) continue;
         Object.assign(j, {
           phase: 'failed',
-          message: r.error,
+          error: problemOf({ message: r.error, code: r.code, params: r.params }),
+          errorAt: { line: r.line, record: r.record },
           issues: r.issues,
           badRows: r.issues.length,
           canAcceptBadRows: r.issues.some((i) => i.line !== undefined || i.record !== undefined) && r.duplicateOf === undefined,
@@ -98,7 +104,7 @@ export const useImportsStore = defineStore('imports', () => {
       }
     }
     for (const j of batch) {
-      if (j.phase === 'importing') Object.assign(j, { phase: 'failed', message: j.message ?? 'not imported' });
+      if (j.phase === 'importing') Object.assign(j, { phase: 'failed' });
     }
     return firstId;
   }
@@ -125,7 +131,7 @@ export const useImportsStore = defineStore('imports', () => {
       if (firstId !== undefined) datasets.select(firstId);
     } catch (err) {
       for (const j of batch) {
-        if (j.phase !== 'done') Object.assign(j, { phase: 'failed', message: err instanceof Error ? err.message : String(err) });
+        if (j.phase !== 'done') Object.assign(j, { phase: 'failed', error: problemOf(err), errorAt: undefined });
       }
     }
   }
@@ -150,7 +156,7 @@ export const useImportsStore = defineStore('imports', () => {
   async function acceptBadRows(key: number): Promise<void> {
     const j = job(key);
     if (!j || !files.has(key)) return;
-    Object.assign(j, { phase: 'uploading', progress: 0, message: undefined, canAcceptBadRows: false });
+    Object.assign(j, { phase: 'uploading', progress: 0, error: undefined, errorAt: undefined, canAcceptBadRows: false });
     await run([j], true);
   }
 

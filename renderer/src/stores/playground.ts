@@ -3,6 +3,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { call } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
+import { t } from '../i18n';
 import type { CallResult } from '../../../main/api/contract';
 
 export type RunRow = CallResult<'runs.list'>[number];
@@ -23,7 +25,7 @@ export interface PlaygroundInput { text: string; textPair?: string; context?: st
 export type RunResult =
   | { state: 'pending' }
   | { state: 'done'; outputs: Record<string, HeadOutput> }
-  | { state: 'error'; error: string };
+  | { state: 'error'; error: Problem };
 
 /** Runs that may have a checkpoint to answer from. */
 export const ANSWERING: RunRow['status'][] = ['completed', 'stopped'];
@@ -47,12 +49,11 @@ export function tasksOf(run: Pick<RunRow, 'config'>): TaskInfo[] {
 /** How a run is named in pickers and column heads. */
 export function runLabel(run: Pick<RunRow, 'id' | 'name' | 'baselineTask'>): string {
   // baseline runs are already named '<run> · <task> alone'; older ones may not be
-  const alone = run.baselineTask && !run.name.endsWith(`${run.baselineTask} alone`) ? ` (${run.baselineTask} alone)` : '';
+  const alone = run.baselineTask && !run.name.endsWith(`${run.baselineTask} alone`) ? ` (${t('playground.alone', { task: run.baselineTask })})` : '';
   return `#${run.id} ${run.name}${alone}`;
 }
 
 const newestFirst = (a: RunRow, b: RunRow) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id;
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const usePlaygroundStore = defineStore('playground', () => {
   /** Runs that can answer, newest first. */
@@ -69,7 +70,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
   const askedIds = ref<number[]>([]);
   const loaded = ref(false);
   const predicting = ref(false);
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
   let seq = 0;
 
   /** The selected runs in list order (newest first): the grid's columns keep that order whatever the ticking order. */
@@ -100,7 +101,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
       }
       error.value = undefined;
     } catch (err) {
-      error.value = message(err);
+      error.value = problemOf(err);
     } finally {
       loaded.value = true;
     }
@@ -132,7 +133,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
         try {
           result = { state: 'done', outputs: await call('runs.predict', { id, ...input }) };
         } catch (err) {
-          result = { state: 'error', error: message(err) };
+          result = { state: 'error', error: problemOf(err) };
         }
         if (mine === seq) results.value[id] = result;
       }),

@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, triggerRef } from 'vue';
 import { call } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
 
 export const PAGE_SIZE = 200;
 
@@ -11,7 +12,7 @@ export const usePreviewStore = defineStore('preview', () => {
   const total = ref(0);
   const columns = ref<string[]>([]);
   const pages = shallowRef(new Map<number, Record<string, unknown>[]>());
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
   const inflight = new Set<number>();
   let generation = 0;
 
@@ -49,7 +50,7 @@ export const usePreviewStore = defineStore('preview', () => {
             triggerRef(pages);
           })
           .catch((err: unknown) => {
-            if (gen === generation) error.value = err instanceof Error ? err.message : String(err);
+            if (gen === generation) error.value = problemOf(err);
           })
           .finally(() => inflight.delete(p)),
       );

@@ -5,6 +5,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { call } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
+import { t } from '../i18n';
 import type { CallResult } from '../../../main/api/contract';
 import type { DatasetSummary } from '../../../main/data/types';
 import { useDatasetsStore, type TaskMapping } from './datasets';
@@ -18,12 +20,11 @@ export type ConfigIssue = CallResult<'runs.check'>['issues'][number];
 export type ProjectRow = CallResult<'projects.list'>[number];
 export type MachineInfo = CallResult<'app.machine'>;
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const useProjectStore = defineStore('project', () => {
   const datasets = useDatasetsStore();
   const projectId = ref<number | undefined>();
-  const name = ref('My project');
+  const name = ref(t('project.defaultName'));
   const tasks = ref<TaskDraft[]>([]);
   const backbone = ref<BackboneDraft>({ ...DEFAULT_BACKBONE });
   const training = ref<TrainingDraft>({ ...DEFAULT_TRAINING });
@@ -39,7 +40,7 @@ export const useProjectStore = defineStore('project', () => {
   const savedJson = ref<string | undefined>();
   const saving = ref(false);
   const loaded = ref(false);
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
   let checkSeq = 0;
 
   const datasetOf = (r: string) => datasets.datasets.find((d) => String(d.id) === r) ?? datasets.datasets.find((d) => d.name === r);
@@ -72,8 +73,8 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Issue messages by field path (`tasks[1].label`, `backbone.heads`). */
   const issuesByPath = computed(() => {
-    const out: Record<string, string[]> = {};
-    for (const i of issues.value) (out[i.path] ??= []).push(i.message);
+    const out: Record<string, Problem[]> = {};
+    for (const i of issues.value) (out[i.path] ??= []).push(problemOf(i));
     return out;
   });
 
@@ -119,7 +120,7 @@ export const useProjectStore = defineStore('project', () => {
       if (projects.value[0]) apply(projects.value[0]);
       error.value = undefined;
     } catch (err) {
-      error.value = message(err);
+      error.value = problemOf(err);
     } finally {
       loaded.value = true;
     }
@@ -129,7 +130,7 @@ export const useProjectStore = defineStore('project', () => {
     try {
       machine.value = await call('app.machine', {});
     } catch (err) {
-      error.value = message(err);
+      error.value = problemOf(err);
     }
   }
 
@@ -141,7 +142,7 @@ export const useProjectStore = defineStore('project', () => {
       error.value = undefined;
       return row;
     } catch (err) {
-      error.value = message(err);
+      error.value = problemOf(err);
       return undefined;
     } finally {
       saving.value = false;
@@ -150,7 +151,7 @@ export const useProjectStore = defineStore('project', () => {
 
   async function save(): Promise<number | undefined> {
     const sent = configJson.value;
-    const row = await persist({ id: projectId.value, name: name.value.trim() || 'Untitled project', config: config.value });
+    const row = await persist({ id: projectId.value, name: name.value.trim() || t('project.untitled'), config: config.value });
     if (!row) return undefined;
     projectId.value = row.id;
     name.value = row.name;
@@ -180,7 +181,7 @@ export const useProjectStore = defineStore('project', () => {
   /** Starts a new, empty project and saves it. */
   async function create(): Promise<number | undefined> {
     if (!(await saveIfChanged())) return undefined;
-    reset(freeName('Untitled project'));
+    reset(freeName(t('project.untitled')));
     return save();
   }
 
@@ -194,7 +195,7 @@ export const useProjectStore = defineStore('project', () => {
   /** Saves a copy (same config, "… copy") and opens it. */
   async function duplicate(): Promise<number | undefined> {
     if (!(await saveIfChanged())) return undefined;
-    const copyName = freeName(`${name.value.trim() || 'Untitled project'} copy`);
+    const copyName = freeName(t('project.copyOf', { name: name.value.trim() || t('project.untitled') }));
     const row = await persist({ name: copyName, config: { ...config.value, name: copyName } });
     if (row) apply(row);
     return row?.id;
@@ -209,10 +210,10 @@ export const useProjectStore = defineStore('project', () => {
       if (id === projectId.value) {
         const next = newest(projects.value)[0];
         if (next) apply(next);
-        else reset(freeName('Untitled project'));
+        else reset(freeName(t('project.untitled')));
       }
     } catch (err) {
-      error.value = message(err);
+      error.value = problemOf(err);
     }
   }
 
@@ -231,7 +232,7 @@ export const useProjectStore = defineStore('project', () => {
       }
       return res.ok;
     } catch (err) {
-      if (seq === checkSeq) error.value = message(err);
+      if (seq === checkSeq) error.value = problemOf(err);
       return false;
     } finally {
       if (seq === checkSeq) checking.value = false;

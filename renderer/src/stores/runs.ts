@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { call, onEvent } from '../api';
+import { problemOf, type Problem } from '../lib/error-text';
 import { SeriesBuffer } from '../charts/series';
 import type { CallResult, EventPayload, RunDetail } from '../../../main/api/contract';
 
@@ -88,7 +89,9 @@ export const useRunsStore = defineStore('runs', () => {
   const revision = ref(0);
   const loaded = ref(false);
   const busy = ref(false);
-  const error = ref<string | undefined>();
+  const error = ref<Problem | undefined>();
+  /** A run's error with its code and parameters, as its status event brought it (the row keeps main's English text). */
+  const runErrors = ref<Record<number, Problem>>({});
   /** Events for the selected run that arrive while its history loads; replayed on top of it. */
   let pending: { e: RunEvent; before: RunStatus }[] | undefined;
   /** The latest history load; an older one that finishes late is dropped. */
@@ -106,7 +109,7 @@ export const useRunsStore = defineStore('runs', () => {
   const runSeries = (name: string, split: MetricPoint['split'] = 'train'): SeriesBuffer | undefined => series.value[seriesKey(split, '', name)];
 
   function fail(err: unknown): void {
-    error.value = err instanceof Error ? err.message : String(err);
+    error.value = problemOf(err);
   }
 
   function upsert(row: RunRow): void {
@@ -151,6 +154,8 @@ export const useRunsStore = defineStore('runs', () => {
     if (e.type === 'status') {
       row.status = e.status;
       row.error = e.error ?? null;
+      if (e.error && e.code) runErrors.value[row.id] = problemOf({ message: e.error, code: e.code, params: e.params });
+      else delete runErrors.value[row.id];
     } else if (e.type === 'progress') {
       row.step = e.progress.step;
       row.totalSteps = e.progress.totalSteps;
@@ -274,7 +279,7 @@ export const useRunsStore = defineStore('runs', () => {
   const stop = (id: number) => control('runs.stop', id);
 
   return {
-    runs, selectedId, selected, detail, progress, series, loss, validation, weights, revision, loaded, busy, error,
+    runs, selectedId, selected, detail, progress, series, loss, validation, weights, revision, loaded, busy, error, runErrors,
     runSeries, load, listen, select, refresh, start, pause, resume, stop,
   };
 });

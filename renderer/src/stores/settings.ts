@@ -1,10 +1,13 @@
-// App-wide settings and requests: the colour theme (system / light / dark, kept in localStorage and applied as
-// `data-theme` on <html>), the view another view asks the shell to show, and the demo project one click away.
+// App-wide settings and requests: the interface language (the operating system's until the user picks one, then
+// kept in localStorage), the colour theme (system / light / dark, kept in localStorage and applied as `data-theme` on
+// <html>), the view another view asks the shell to show, and the demo project one click away.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { call } from '../api';
 import type { CallResult } from '../../../main/api/contract';
 import { useDatasetsStore } from './datasets';
+import { LOCALES, localeFor, setLocale as applyLocale, type Locale } from '../i18n';
+import { problemOf, type Problem } from '../lib/error-text';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -12,6 +15,7 @@ export type AppView = 'Datasets' | 'Train' | 'Compare' | 'Playground';
 export type ProjectRow = CallResult<'projects.createDemo'>;
 
 export const THEME_KEY = 'chorus.theme';
+export const LOCALE_KEY = 'chorus.locale';
 
 function storage(): Storage | undefined {
   try {
@@ -26,6 +30,13 @@ function savedTheme(): Theme {
   return THEMES.includes(v as Theme) ? (v as Theme) : 'system';
 }
 
+/** The language picked in settings, else the operating system's (navigator.language: zh* → zh-CN, else en). */
+function savedLocale(): Locale {
+  const v = storage()?.getItem(LOCALE_KEY);
+  if (LOCALES.includes(v as Locale)) return v as Locale;
+  return localeFor(typeof navigator === 'undefined' ? undefined : navigator.language);
+}
+
 /** 'system' leaves the attribute off, so the stylesheet follows prefers-color-scheme. */
 function applyTheme(theme: Theme): void {
   if (typeof document === 'undefined') return;
@@ -35,13 +46,22 @@ function applyTheme(theme: Theme): void {
 }
 
 export const useSettingsStore = defineStore('settings', () => {
+  const locale = ref<Locale>(savedLocale());
   const theme = ref<Theme>(savedTheme());
   /** A view some view asks the shell to switch to (the shell shows it, then may set this back to undefined). */
   const requestedView = ref<AppView | undefined>();
   /** The demo project once created, so the Train view can open it. */
   const demoProject = ref<ProjectRow | undefined>();
   const demoBusy = ref(false);
-  const demoError = ref<string | undefined>();
+  const demoError = ref<Problem | undefined>();
+
+  watch(locale, applyLocale, { immediate: true });
+
+  /** Switches the interface language (no reload) and keeps the choice for the next start. */
+  function setLocale(next: Locale): void {
+    locale.value = next;
+    storage()?.setItem(LOCALE_KEY, next);
+  }
 
   watch(
     theme,
@@ -73,12 +93,12 @@ export const useSettingsStore = defineStore('settings', () => {
       await useDatasetsStore().load();
       return row;
     } catch (err) {
-      demoError.value = err instanceof Error ? err.message : String(err);
+      demoError.value = problemOf(err);
       return undefined;
     } finally {
       demoBusy.value = false;
     }
   }
 
-  return { theme, requestedView, demoProject, demoBusy, demoError, setTheme, requestView, createDemo };
+  return { locale, theme, requestedView, demoProject, demoBusy, demoError, setLocale, setTheme, requestView, createDemo };
 });

@@ -40,7 +40,7 @@ const results: Record<number, RunResult> = {
       similarity: { value: 3.14159 },
     },
   },
-  2: { state: 'error', error: 'run folder /tmp/x has no checkpoint yet' },
+  2: { state: 'error', error: { message: 'run folder /tmp/x has no checkpoint yet' } },
 };
 
 function grid() {
