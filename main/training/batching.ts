@@ -50,6 +50,8 @@ export interface PadOptions {
   buckets?: number[];
   /** Hard cap (e.g. the model's max positions). */
   maxLength?: number;
+  /** Token id that fills padded positions: the tokenizer's `specials.pad` (default PAD_ID, Chorus's layout). */
+  padId?: number;
 }
 
 export function paddedLength(longest: number, options: PadOptions = {}): number {
@@ -115,7 +117,7 @@ export interface Batch {
 export function collateInputs(rows: InputRow[], options: PadOptions = {}): Batch {
   const B = rows.length;
   const S = paddedLength(Math.max(0, ...rows.map((r) => r.ids.length)), options);
-  const inputIds = new BigInt64Array(B * S).fill(BigInt(PAD_ID));
+  const inputIds = new BigInt64Array(B * S).fill(BigInt(options.padId ?? PAD_ID));
   const attentionMask = new BigInt64Array(B * S);
   const tokenTypeIds = new BigInt64Array(B * S);
   rows.forEach((r, b) => {
@@ -156,4 +158,19 @@ export function collateQa(
     startPositions: BigInt64Array.from(rows.map((r) => BigInt(r.startPosition))),
     endPositions: BigInt64Array.from(rows.map((r) => BigInt(r.endPosition))),
   };
+}
+
+/**
+ * Masked LM: the flat positions (b·S + s) of every row's masked tokens, in row order, and their original ids. A batch
+ * without any masked token gets one ignored entry (position 0, label IGNORE_INDEX), so its tensors are never empty.
+ */
+export function collateMasked(
+  rows: (InputRow & { maskedPositions: number[]; maskedLabels: number[] })[],
+  options?: PadOptions,
+): Batch & { maskedPositions: BigInt64Array; maskedLabels: BigInt64Array } {
+  const base = collateInputs(rows, options);
+  const positions: bigint[] = [], labels: bigint[] = [];
+  rows.forEach((r, b) => r.maskedPositions.forEach((p, j) => { positions.push(BigInt(b * base.seqLen + p)); labels.push(BigInt(r.maskedLabels[j]!)); }));
+  if (positions.length === 0) { positions.push(0n); labels.push(BigInt(IGNORE_INDEX)); }
+  return { ...base, maskedPositions: BigInt64Array.from(positions), maskedLabels: BigInt64Array.from(labels) };
 }

@@ -1,12 +1,5 @@
 // Example → model inputs, per task type. Every encoder returns plain arrays; batching.ts turns them into tensors.
-import {
-  type Encoding,
-  type Pieces,
-  type WordPieceTokenizer,
-  assemble,
-  encodeFromPieces,
-  wordsFromPieces,
-} from './tokenizer';
+import { CHORUS_LAYOUT, assemble, specialCount, type Encoding, type Pieces, type TokenLayout, type WordPieceTokenizer } from './tokenizer';
 
 /** Label value the loss ignores (sub-tokens after the first, special tokens, padding). */
 export const IGNORE_INDEX = -100;
@@ -66,7 +59,7 @@ export async function encodeClassification(
   const pairIdx = examples.map((e, i) => (e.textPair !== undefined ? i : -1)).filter((i) => i >= 0);
   const b = await tok.tokenizeBatch(pairIdx.map((i) => examples[i].textPair ?? ''));
   const bByIdx = new Map<number, Pieces>(pairIdx.map((i, k) => [i, b[k]]));
-  return examples.map((e, i) => ({ ...encodeFromPieces(a[i], bByIdx.get(i), maxLength), label: e.label }));
+  return examples.map((e, i) => ({ ...tok.encodeFromPieces(a[i], bByIdx.get(i), maxLength), label: e.label }));
 }
 
 /** Same layout as classification; the label is kept as a float. */
@@ -88,7 +81,7 @@ export async function encodeTokenClassification(
   const pieces = await tok.tokenizeBatch(examples.map((e) => e.words.join(' ')));
   return examples.map((e, i) => {
     if (e.labels.length !== e.words.length) throw new Error(`example ${i}: ${e.words.length} words, ${e.labels.length} labels`);
-    const enc = wordsFromPieces(e.words, pieces[i], maxLength);
+    const enc = tok.wordsFromPieces(e.words, pieces[i], maxLength);
     return { ...enc, labels: alignLabels(enc.wordIds, e.labels) };
   });
 }
@@ -123,7 +116,7 @@ export async function encodeQa(tok: WordPieceTokenizer, examples: QaExample[], o
   const qs = await tok.tokenizeBatch(examples.map((e) => e.question));
   const cs = await tok.tokenizeBatch(examples.map((e) => e.context));
   const out: QaWindow[] = [];
-  examples.forEach((e, i) => out.push(...qaWindows(qs[i], cs[i], e, i, options)));
+  examples.forEach((e, i) => out.push(...qaWindows(qs[i], cs[i], e, i, options, tok.layout)));
   return out;
 }
 
@@ -140,10 +133,11 @@ export function charSpanToTokens(offsets: [number, number][], charStart: number,
   return s < 0 ? null : [s, en];
 }
 
-export function qaWindows(q: Pieces, c: Pieces, e: QaExample, exampleIndex: number, options: QaOptions): QaWindow[] {
+/** `layout`: the tokenizer's templates (Chorus's [CLS] q [SEP] c [SEP] unless given). */
+export function qaWindows(q: Pieces, c: Pieces, e: QaExample, exampleIndex: number, options: QaOptions, layout: TokenLayout = CHORUS_LAYOUT): QaWindow[] {
   const maxQ = options.maxQuestionLength ?? 64;
   const question: Pieces = { ids: q.ids.slice(0, maxQ), offsets: q.offsets.slice(0, maxQ) };
-  const room = options.maxLength - question.ids.length - 3;
+  const room = options.maxLength - question.ids.length - specialCount(layout.pair);
   if (room < 1) throw new Error(`maxLength ${options.maxLength} leaves no room for the context`);
   const stride = Math.max(1, Math.min(options.docStride ?? Math.floor(options.maxLength / 2), room));
   let answer: [number, number] | null = null;
@@ -154,8 +148,8 @@ export function qaWindows(q: Pieces, c: Pieces, e: QaExample, exampleIndex: numb
   const windows: QaWindow[] = [];
   for (let start = 0; ; start += stride) {
     const end = Math.min(c.ids.length, start + room);
-    const enc = assemble(question, { ids: c.ids.slice(start, end), offsets: c.offsets.slice(start, end) });
-    const ctxBase = question.ids.length + 2; // [CLS] q [SEP]
+    const enc = assemble(question, { ids: c.ids.slice(start, end), offsets: c.offsets.slice(start, end) }, layout);
+    const ctxBase = enc.sequenceIds.indexOf(1); // after [CLS] q [SEP] (RoBERTa: <s> q </s></s>)
     let sp = 0;
     let ep = 0;
     if (answer && answer[0] >= start && answer[1] < end) {

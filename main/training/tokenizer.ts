@@ -1,7 +1,10 @@
-// WordPiece tokenizer for Chorus, built on the Hugging Face `tokenizers` native binding.
+// Tokenizers for Chorus, built on the Hugging Face `tokenizers` native binding: the WordPiece vocabulary Chorus
+// trains, or the tokenizer of an imported checkpoint (WordPiece, byte-level BPE, …; see fromCheckpoint).
 //
-// Vocabulary layout (fixed, relied on by the engine and the task heads):
+// Vocabulary layout of a Chorus-trained tokenizer:
 //   [PAD]=0  [UNK]=1  [CLS]=2  [SEP]=3  [MASK]=4, then the trained WordPiece vocabulary.
+// A checkpoint's tokenizer keeps its own ids; every tokenizer exposes them as `specials`, and its `layout` says
+// where special tokens go (BERT: [CLS] a [SEP] b [SEP]; RoBERTa: <s> a </s></s> b </s>).
 // Normalisation is BERT's: clean text, lowercase, strip accents, CJK characters split off as their own words;
 // pre-tokenisation is BertPreTokenizer (whitespace + punctuation).
 //
@@ -10,12 +13,18 @@
 // are learnt by wordpiece-trainer.ts (the same algorithm, deterministic ties); the five special tokens go in front.
 //
 // Special tokens and truncation are applied here in TypeScript rather than by the binding's post-processor, so the
-// layout ([CLS] a [SEP] b [SEP], longest-first truncation, sliding windows) is fully under our control.
+// layout (the post-processor's template, longest-first truncation, sliding windows) is fully under our control.
 // All character offsets returned by this module are JS string (UTF-16 code unit) indices into the ORIGINAL text;
 // the binding reports Unicode code point offsets, which we convert.
-import { readFileSync } from 'node:fs';
-import { trainWordPieces } from './wordpiece-trainer';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as hf from 'tokenizers';
+import { checkpointFolder } from '../engine/io';
+import { assembleWith, bertLayout, layoutFromTokenizerJson, specialCount, type Encoding, type Pieces, type Specials, type TokenLayout } from './token-layout';
+import { checkVocabFits, readCheckpointTokenizer } from './tokenizer-files';
+import { trainWordPieces } from './wordpiece-trainer';
+
+export { bertLayout, robertaLayout, specialCount, type Encoding, type Pieces, type Specials, type TemplatePiece, type TokenLayout } from './token-layout';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 export const PAD_ID = 0;
@@ -24,27 +33,11 @@ export const CLS_ID = 2;
 export const SEP_ID = 3;
 export const MASK_ID = 4;
 export const DEFAULT_VOCAB_SIZE = 8000;
+/** The layout of Chorus-trained vocabularies. */
+export const CHORUS_LAYOUT: TokenLayout = bertLayout({ pad: PAD_ID, unk: UNK_ID, cls: CLS_ID, sep: SEP_ID, mask: MASK_ID });
 
 /** Offsets of a special or padding token. */
 export const NO_OFFSET: readonly [number, number] = [0, 0];
-
-/** Tokens of one text without special tokens. */
-export interface Pieces {
-  ids: number[];
-  /** [start, end) UTF-16 offsets into the text, per token. */
-  offsets: [number, number][];
-}
-
-export interface Encoding {
-  ids: number[];
-  /** 0 on [CLS], segment a and its [SEP]; 1 on segment b and its closing [SEP]. */
-  typeIds: number[];
-  attentionMask: number[];
-  /** Per token [start, end) into the text of its own segment; [0, 0] on special tokens. */
-  offsets: [number, number][];
-  /** null on special tokens, 0 for segment a, 1 for segment b. */
-  sequenceIds: (0 | 1 | null)[];
-}
 
 export interface WordsEncoding extends Encoding {
   /** Index of the word each token belongs to; null on special tokens. */
@@ -85,19 +78,9 @@ export function truncateLongestFirst(aLen: number, bLen: number, budget: number)
   return [a, b];
 }
 
-/** Builds [CLS] a [SEP] (b [SEP]) from already truncated pieces. */
-export function assemble(a: Pieces, b?: Pieces): Encoding {
-  const ids = [CLS_ID, ...a.ids, SEP_ID];
-  const offsets: [number, number][] = [[0, 0], ...a.offsets.map((o): [number, number] => [o[0], o[1]]), [0, 0]];
-  const typeIds = ids.map(() => 0);
-  const sequenceIds: (0 | 1 | null)[] = [null, ...a.ids.map((): 0 => 0), null];
-  if (b) {
-    ids.push(...b.ids, SEP_ID);
-    offsets.push(...b.offsets.map((o): [number, number] => [o[0], o[1]]), [0, 0]);
-    for (let i = 0; i <= b.ids.length; i++) typeIds.push(1);
-    sequenceIds.push(...b.ids.map((): 1 => 1), null);
-  }
-  return { ids, typeIds, attentionMask: ids.map(() => 1), offsets, sequenceIds };
+/** Builds the single or pair template (Chorus's layout unless given) from already truncated pieces. */
+export function assemble(a: Pieces, b?: Pieces, layout: TokenLayout = CHORUS_LAYOUT): Encoding {
+  return assembleWith(layout, a, b);
 }
 
 function slicePieces(p: Pieces, start: number, end: number): Pieces {
@@ -105,7 +88,16 @@ function slicePieces(p: Pieces, start: number, end: number): Pieces {
 }
 
 export class WordPieceTokenizer {
-  private constructor(private readonly tk: hf.Tokenizer) {}
+  private constructor(
+    private readonly tk: hf.Tokenizer,
+    /** Special-token ids and templates: Chorus's for trained vocabularies, the checkpoint's own otherwise. */
+    readonly layout: TokenLayout = CHORUS_LAYOUT,
+  ) {}
+
+  /** Ids of [PAD] [UNK] [CLS] [SEP] [MASK] (or <pad> <unk> <s> </s> <mask>) in this vocabulary. */
+  get specials(): Specials {
+    return this.layout.specials;
+  }
 
   /**
    * Trains a vocabulary of `vocabSize` (including the 5 special tokens) on `texts`.
@@ -144,16 +136,34 @@ export class WordPieceTokenizer {
     return new WordPieceTokenizer(tk);
   }
 
-  static load(path: string): WordPieceTokenizer {
-    return WordPieceTokenizer.fromJSON(readFileSync(path, 'utf8'));
+  /**
+   * The tokenizer of a Hugging Face checkpoint folder: `tokenizer.json` when present (any model the library reads:
+   * WordPiece, byte-level BPE, Unigram), else WordPiece from `vocab.txt` with `tokenizer_config.json`'s
+   * do_lower_case / strip_accents / tokenize_chinese_chars. Special tokens are found by tokenizer_config.json's
+   * names, the post-processor, or their usual names; pairs follow the post-processor's template. A
+   * sentence-transformers folder resolves to its transformer's sub-folder. Throws when the tokenizer's ids do not
+   * fit config.json's vocab_size.
+   */
+  static fromCheckpoint(dir: string): WordPieceTokenizer {
+    const direct = ['tokenizer.json', 'vocab.txt'].some((f) => existsSync(join(dir, f)));
+    const folder = direct || !existsSync(join(dir, 'modules.json')) ? dir : checkpointFolder(dir);
+    const { tk, layout } = readCheckpointTokenizer(folder);
+    checkVocabFits(tk, folder);
+    return new WordPieceTokenizer(tk, layout);
   }
 
-  static fromJSON(json: string): WordPieceTokenizer {
+  /** Reads a tokenizer.json written by `save` (or any tokenizer.json; see fromJSON). */
+  static load(path: string): WordPieceTokenizer {
+    return WordPieceTokenizer.fromJSON(readFileSync(path, 'utf8'), path);
+  }
+
+  /**
+   * A tokenizer.json: Chorus's own (specials at 0..4) or a checkpoint's, whose specials and templates are read
+   * from its post-processor and token names as in fromCheckpoint.
+   */
+  static fromJSON(json: string, what = 'tokenizer.json'): WordPieceTokenizer {
     const tk = hf.Tokenizer.fromString(json);
-    SPECIAL_TOKENS.forEach((s, i) => {
-      if (tk.tokenToId(s) !== i) throw new Error(`tokenizer.json must map ${s} to ${i}`);
-    });
-    return new WordPieceTokenizer(tk);
+    return new WordPieceTokenizer(tk, layoutFromTokenizerJson(JSON.parse(json) as Record<string, unknown>, (t) => tk.tokenToId(t), {}, what));
   }
 
   /** Writes a standard Hugging Face tokenizer.json. */
@@ -198,15 +208,30 @@ export class WordPieceTokenizer {
     return { ids, offsets: raw.map((o): [number, number] => [map[o[0]], map[o[1]]]) };
   }
 
-  /** [CLS] text [SEP], truncated to maxLength tokens in total. */
+  /** [CLS] text [SEP] (this tokenizer's single template), truncated to maxLength tokens in total. */
   async encode(text: string, maxLength: number): Promise<Encoding> {
-    return encodeFromPieces(await this.tokenize(text), undefined, maxLength);
+    return this.encodeFromPieces(await this.tokenize(text), undefined, maxLength);
   }
 
-  /** [CLS] a [SEP] b [SEP], longest-first truncation to maxLength tokens in total. */
+  /** [CLS] a [SEP] b [SEP] (this tokenizer's pair template), longest-first truncation to maxLength tokens in total. */
   async encodePair(a: string, b: string, maxLength: number): Promise<Encoding> {
     const [pa, pb] = await this.tokenizeBatch([a, b]);
-    return encodeFromPieces(pa, pb, maxLength);
+    return this.encodeFromPieces(pa, pb, maxLength);
+  }
+
+  /** This tokenizer's template around already truncated pieces. */
+  assemble(a: Pieces, b?: Pieces): Encoding {
+    return assembleWith(this.layout, a, b);
+  }
+
+  /** encodeFromPieces with this tokenizer's layout. */
+  encodeFromPieces(a: Pieces, b: Pieces | undefined, maxLength: number): Encoding {
+    return encodeFromPieces(a, b, maxLength, this.layout);
+  }
+
+  /** wordsFromPieces with this tokenizer's layout. */
+  wordsFromPieces(words: string[], p: Pieces, maxLength: number): WordsEncoding {
+    return wordsFromPieces(words, p, maxLength, this.layout);
   }
 
   /**
@@ -221,7 +246,7 @@ export class WordPieceTokenizer {
   async encodeWordsBatch(sentences: string[][], maxLength: number): Promise<WordsEncoding[]> {
     const texts = sentences.map((w) => w.join(' '));
     const pieces = await this.tokenizeBatch(texts);
-    return sentences.map((words, si) => wordsFromPieces(words, pieces[si], maxLength));
+    return sentences.map((words, si) => wordsFromPieces(words, pieces[si], maxLength, this.layout));
   }
 
   async decode(ids: number[], skipSpecialTokens = true): Promise<string> {
@@ -229,15 +254,15 @@ export class WordPieceTokenizer {
   }
 }
 
-export function encodeFromPieces(a: Pieces, b: Pieces | undefined, maxLength: number): Encoding {
-  const budget = maxLength - (b ? 3 : 2);
+export function encodeFromPieces(a: Pieces, b: Pieces | undefined, maxLength: number, layout: TokenLayout = CHORUS_LAYOUT): Encoding {
+  const budget = maxLength - specialCount(b ? layout.pair : layout.single);
   if (budget < 0) throw new Error(`maxLength ${maxLength} too small`);
-  if (!b) return assemble(slicePieces(a, 0, Math.min(a.ids.length, budget)));
+  if (!b) return assembleWith(layout, slicePieces(a, 0, Math.min(a.ids.length, budget)));
   const [na, nb] = truncateLongestFirst(a.ids.length, b.ids.length, budget);
-  return assemble(slicePieces(a, 0, na), slicePieces(b, 0, nb));
+  return assembleWith(layout, slicePieces(a, 0, na), slicePieces(b, 0, nb));
 }
 
-export function wordsFromPieces(words: string[], p: Pieces, maxLength: number): WordsEncoding {
+export function wordsFromPieces(words: string[], p: Pieces, maxLength: number, layout: TokenLayout = CHORUS_LAYOUT): WordsEncoding {
   const starts: number[] = [];
   let c = 0;
   for (const w of words) {
@@ -259,15 +284,16 @@ export function wordsFromPieces(words: string[], p: Pieces, maxLength: number): 
       t++;
     }
     if (ids.length === before) {
-      ids.push(UNK_ID);
+      ids.push(layout.specials.unk);
       offsets.push([starts[w], end]);
       wordIds.push(w);
     }
   }
-  const keep = Math.min(ids.length, Math.max(0, maxLength - 2));
-  const enc = assemble({ ids: ids.slice(0, keep), offsets: offsets.slice(0, keep) });
+  const keep = Math.min(ids.length, Math.max(0, maxLength - specialCount(layout.single)));
+  const enc = assembleWith(layout, { ids: ids.slice(0, keep), offsets: offsets.slice(0, keep) });
   const kept = wordIds.slice(0, keep);
   // words are contiguous in token order, so the words that kept a (first) token are 0..last kept word
   const wordsKept = kept.length ? kept[kept.length - 1] + 1 : 0;
-  return { ...enc, wordIds: [null, ...kept, null], wordsKept };
+  let k = 0;
+  return { ...enc, wordIds: enc.sequenceIds.map((sid) => (sid === null ? null : kept[k++])), wordsKept };
 }

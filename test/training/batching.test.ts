@@ -93,6 +93,12 @@ test('collate: typed arrays, padding, labels per task', () => {
   assert.deepEqual([...q.startPositions], [1n, 0n]);
 });
 
+test('collate pads with the tokenizer\'s pad id when given (RoBERTa: <pad> = 1)', () => {
+  const c = collateClassification([{ ids: [0, 10, 2], typeIds: [0, 0, 0], attentionMask: [1, 1, 1], label: 0 }], { padId: 1, multipleOf: 4 });
+  assert.deepEqual([...c.inputIds].map(Number), [0, 10, 2, 1]);
+  assert.deepEqual([...c.attentionMask].map(Number), [1, 1, 1, 0]);
+});
+
 test('real SST-2: bucketed batches pad to a multiple of 8 of the batch longest', { skip: !hasDatasets }, async () => {
   const tok = sharedTokenizer();
   const encs = await encodeClassification(tok, readSst(400), 64);

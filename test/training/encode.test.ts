@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLS_ID, SEP_ID, WordPieceTokenizer } from '../../main/training/tokenizer';
+import { CLS_ID, SEP_ID, WordPieceTokenizer, robertaLayout } from '../../main/training/tokenizer';
 import {
   IGNORE_INDEX,
   charSpanToTokens,
   encodeClassification,
+  qaWindows,
   encodeQa,
   encodeRegression,
   encodeTokenClassification,
@@ -79,6 +80,21 @@ test('QA (inline): answer span → tokens, sliding windows, [CLS] when absent', 
   assert.deepEqual([...covered].sort((a, b) => a - b), all);
   assert.deepEqual(charSpanToTokens([[0, 3], [4, 9], [9, 12]], 4, 12), [1, 2]);
   assert.equal(charSpanToTokens([[0, 3]], 5, 6), null);
+});
+
+test('QA windows follow the tokenizer\'s layout: RoBERTa\'s <s> q </s></s> c </s> shifts the answer and the room', () => {
+  const layout = robertaLayout({ pad: 1, unk: 3, cls: 0, sep: 2, mask: 50 });
+  const context = 'aa bb cc dd ee ff';
+  const c = { ids: [10, 11, 12, 13, 14, 15], offsets: [[0, 2], [3, 5], [6, 8], [9, 11], [12, 14], [15, 17]] as [number, number][] };
+  const q = { ids: [20, 21], offsets: [[0, 1], [2, 3]] as [number, number][] };
+  const ex = { question: 'q q', context, answers: [{ text: 'dd ee', answerStart: 9 }] };
+  const [w] = qaWindows(q, c, ex, 0, { maxLength: 32 }, layout);
+  assert.deepEqual(w!.ids, [0, 20, 21, 2, 2, 10, 11, 12, 13, 14, 15, 2]);
+  assert.deepEqual([w!.startPosition, w!.endPosition], [8, 9]);
+  assert.equal(spanToText(w!, context, w!.startPosition, w!.endPosition), 'dd ee');
+  const wins = qaWindows(q, c, ex, 0, { maxLength: 9, docStride: 2 }, layout); // room 9 - 2 - 4 = 3 context tokens
+  assert.ok(wins.every((x) => x.ids.length <= 9));
+  assert.ok(wins.some((x) => x.startPosition > 0 && spanToText(x, context, x.startPosition, x.endPosition) === 'dd ee'));
 });
 
 test('QA (XQuAD en): token span recovers the exact answer text in every window holding it', { skip: !hasDatasets }, async () => {

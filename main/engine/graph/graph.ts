@@ -140,6 +140,13 @@ export class Graph {
     const c = (v: number) => this.scalar(v, x.dtype);
     return this.mul(this.mul(x, c(0.5)), this.add(c(1), this.erf(this.mul(x, c(Math.SQRT1_2)))));
   }
+  /** The tanh approximation (HF gelu_new, PyTorch gelu(approximate='tanh')): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+  geluTanh(x: Value): Value {
+    const c = (v: number) => this.scalar(v, x.dtype);
+    const cube = this.mul(this.mul(x, x), x);
+    const inner = this.mul(c(Math.sqrt(2 / Math.PI)), this.add(x, this.mul(c(0.044715), cube)));
+    return this.mul(this.mul(c(0.5), x), this.add(c(1), this.tanh(inner)));
+  }
 
   // ---- linear algebra ----
   matMul(a: Value, b: Value): Value {

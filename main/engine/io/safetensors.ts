@@ -2,11 +2,40 @@
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 
 export type StDType = 'F32' | 'F64' | 'I64' | 'I32';
+/** Half-precision dtypes a file may hold; they are widened to F32 on read (exactly: every F16/BF16 value is an F32). */
+export type StHalfDType = 'F16' | 'BF16';
 export type StData = Float32Array | Float64Array | BigInt64Array | Int32Array;
-export interface StTensor { dtype: StDType; shape: number[]; data: StData }
+export interface StTensor {
+  dtype: StDType;
+  shape: number[];
+  data: StData;
+  /** Set when the file stored the tensor as F16 or BF16 (`dtype` is then F32). */
+  stored?: StHalfDType;
+}
 export type StTensors = Map<string, StTensor>;
 
-const BYTES: Record<StDType, number> = { F32: 4, F64: 8, I64: 8, I32: 4 };
+const BYTES: Record<StDType | StHalfDType, number> = { F32: 4, F64: 8, I64: 8, I32: 4, F16: 2, BF16: 2 };
+
+/** IEEE binary16 bits → float32 value (subnormals, infinities and NaN included). */
+export function f16ToF32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? Number.NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+function widen(dtype: StHalfDType, bytes: Uint8Array): Float32Array {
+  const n = bytes.byteLength / 2;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(n);
+  if (dtype === 'BF16') {
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) bits[i] = dv.getUint16(2 * i, true) << 16;
+  } else for (let i = 0; i < n; i++) out[i] = f16ToF32(dv.getUint16(2 * i, true));
+  return out;
+}
 
 function view(dtype: StDType, bytes: Uint8Array): StData {
   const copy = new Uint8Array(bytes); // aligned copy (Buffer.slice would share memory)
@@ -25,7 +54,10 @@ function dtypeOf(data: StData): StDType {
   return 'I32';
 }
 
-/** Parses a safetensors buffer; checks dtypes, shapes against byte ranges, and that ranges tile the data region. */
+/**
+ * Parses a safetensors buffer; checks dtypes, shapes against byte ranges, and that ranges tile the data region.
+ * F16 and BF16 tensors come back as F32 (with `stored` set).
+ */
 export function parseSafetensors(buf: Uint8Array, what = 'safetensors'): { tensors: StTensors; metadata: Record<string, string> } {
   if (buf.byteLength < 8) throw new Error(`${what}: shorter than 8 bytes`);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -45,7 +77,7 @@ export function parseSafetensors(buf: Uint8Array, what = 'safetensors'): { tenso
     if (name === '__metadata__') continue;
     const info = raw as { dtype?: string; shape?: unknown; data_offsets?: unknown };
     if (!info || !(info.dtype! in BYTES)) throw new Error(`${what}: ${name}: unsupported dtype ${String(info?.dtype)}`);
-    const dtype = info.dtype as StDType;
+    const dtype = info.dtype as StDType | StHalfDType;
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${what}: ${name}: bad shape ${JSON.stringify(shape)}`);
     const off = info.data_offsets;
@@ -56,7 +88,9 @@ export function parseSafetensors(buf: Uint8Array, what = 'safetensors'): { tenso
     if (end - begin !== count * BYTES[dtype]) throw new Error(`${what}: ${name}: byte range ${begin}..${end} does not match ${dtype} shape [${shape.join(', ')}]`);
     if (end > data.byteLength) throw new Error(`${what}: ${name}: byte range ${begin}..${end} past the data region (${data.byteLength} bytes)`);
     spans.push([begin, end, name]);
-    tensors.set(name, { dtype, shape: [...(shape as number[])], data: view(dtype, data.subarray(begin, end)) });
+    const bytes = data.subarray(begin, end);
+    if (dtype === 'F16' || dtype === 'BF16') tensors.set(name, { dtype: 'F32', shape: [...(shape as number[])], data: widen(dtype, bytes), stored: dtype });
+    else tensors.set(name, { dtype, shape: [...(shape as number[])], data: view(dtype, bytes) });
   }
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let pos = 0;

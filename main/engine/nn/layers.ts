@@ -1,6 +1,6 @@
 // BERT building blocks over the graph builder, one function per architectural box, matching PyTorch's op order.
 import type { Dim, Graph, Value } from '../graph';
-import type { BertConfig } from './config';
+import { embeddingWidth, type BertConfig, type HiddenAct } from './config';
 
 /** Parameter lookup by Hugging Face name. */
 export type Params = (name: string) => Value;
@@ -34,26 +34,40 @@ export function dropout(k: Ctx, x: Value, ratio: number): Value {
 }
 
 /**
- * LayerNorm(word[ids] + token_type[tt] + position[0..S-1]) -> [B, S, H]. A static seq slices the position table;
- * a symbolic one gathers rows 0..S-1 with S read from input_ids at run time.
+ * LayerNorm(word[ids] + token_type[tt] + position[off..off+S-1]) -> [B, S, E], then ELECTRA's projection to H.
+ * A static seq slices the position table; a symbolic one gathers rows off..off+S-1 with S read from input_ids at
+ * run time. The token-type term follows typeVocabSize: gathered (2+), its one row broadcast (1: RoBERTa, ids
+ * ignored), or absent (0: DistilBERT).
  */
 export function embeddings(k: Ctx, inputIds: Value, tokenTypeIds: Value, seq: Dim): Value {
-  const { g } = k;
-  const words = g.gather(k.p('embeddings.word_embeddings.weight'), inputIds, { axis: 0 }); // [B, S, H]
-  const types = g.gather(k.p('embeddings.token_type_embeddings.weight'), tokenTypeIds, { axis: 0 }); // [B, S, H]
+  const { g, cfg } = k;
+  const off = cfg.positionOffset ?? 0;
+  let x = g.gather(k.p('embeddings.word_embeddings.weight'), inputIds, { axis: 0 }); // [B, S, E]
+  if (cfg.typeVocabSize >= 2) x = g.add(x, g.gather(k.p('embeddings.token_type_embeddings.weight'), tokenTypeIds, { axis: 0 })); // [B, S, E]
+  else if (cfg.typeVocabSize === 1) x = g.add(x, k.p('embeddings.token_type_embeddings.weight')); // [1, E] broadcast
   const table = k.p('embeddings.position_embeddings.weight');
   const pos = typeof seq === 'number'
-    ? g.slice(table, [0], [seq], [0]) // [S, H]
-    : g.gather(table, positionIds(k, inputIds, seq), { axis: 0 }); // [S, H]
-  const x = g.add(g.add(words, types), pos);
-  return dropout(k, layerNorm(k, x, 'embeddings.LayerNorm'), k.cfg.hiddenDropoutProb);
+    ? g.slice(table, [off], [off + seq], [0]) // [S, E]
+    : g.gather(table, positionIds(k, inputIds, seq, off), { axis: 0 }); // [S, E]
+  const h = dropout(k, layerNorm(k, g.add(x, pos), 'embeddings.LayerNorm'), cfg.hiddenDropoutProb);
+  return embeddingWidth(cfg) === cfg.hiddenSize ? h : linear(k, h, 'embeddings_project'); // [B, S, H]
 }
 
-/** 0..S-1 as int64 [S], S being input_ids' second dimension at run time. */
-function positionIds(k: Ctx, inputIds: Value, seq: Dim): Value {
+/** off..off+S-1 as int64 [S], S being input_ids' second dimension at run time. */
+function positionIds(k: Ctx, inputIds: Value, seq: Dim, off: number): Value {
   const { g } = k;
   const len = g.squeeze(g.slice(g.shape(inputIds), [1], [2], [0]), [0]); // [] int64
-  return g.range(g.scalar(0, 'int64'), len, g.scalar(1, 'int64'), seq);
+  if (off === 0) return g.range(g.scalar(0, 'int64'), len, g.scalar(1, 'int64'), seq);
+  return g.range(g.scalar(off, 'int64'), g.add(len, g.scalar(off, 'int64')), g.scalar(1, 'int64'), seq);
+}
+
+/** The feed-forward activation named by the config. */
+export function activation(k: Ctx, x: Value, act: HiddenAct = k.cfg.hiddenAct): Value {
+  switch (act) {
+    case 'gelu': return k.g.gelu(x); // exact erf GELU
+    case 'gelu_tanh': return k.g.geluTanh(x);
+    case 'relu': return k.g.relu(x);
+  }
 }
 
 /** (1 - mask) * -10000 as float32, [B, 1, 1, S]. */
@@ -83,11 +97,11 @@ export function addNorm(k: Ctx, x: Value, residual: Value, prefix: string): Valu
   return layerNorm(k, k.g.add(h, residual), `${prefix}.LayerNorm`);
 }
 
-/** Post-LN BERT layer: attention + add&norm, then GELU MLP + add&norm. */
+/** Post-LN BERT layer: attention + add&norm, then MLP (GELU unless the config says otherwise) + add&norm. */
 export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Dim, seq: Dim): Value {
   const p = `encoder.layer.${i}`;
   const a = addNorm(k, selfAttention(k, x, bias, `${p}.attention.self`, batch, seq), x, `${p}.attention.output`);
-  const mid = k.g.gelu(linear(k, a, `${p}.intermediate.dense`)); // exact erf GELU
+  const mid = activation(k, linear(k, a, `${p}.intermediate.dense`));
   return addNorm(k, mid, a, `${p}.output`);
 }
 

@@ -92,7 +92,7 @@ function readHeads(raw: Record<string, unknown>): FixtureHead[] {
   }
   const out = entries.map(([name, h], i): FixtureHead => {
     const kind = (h.kind ?? LEGACY_KINDS[name]) as HeadKind;
-    if (!HEAD_KINDS.includes(kind) || kind === 'masked_lm') throw new Error(`config.json: head '${name}': unknown kind ${JSON.stringify(h.kind)}`);
+    if (!HEAD_KINDS.includes(kind) || kind === 'masked_lm' || kind === 'generation') throw new Error(`config.json: head '${name}': unknown kind ${JSON.stringify(h.kind)}`);
     const batch = typeof h.batch === 'string' ? h.batch : String.fromCharCode(65 + i);
     const head: FixtureHead = { name, kind, batch, weight: weights[i]!, pair: h.pair === true };
     if (kind === 'sequence_classification' || kind === 'token_classification') {

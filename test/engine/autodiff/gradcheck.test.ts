@@ -25,6 +25,7 @@ const table: [string, CheckSpec][] = [
   ['Relu', { inputs: [{ shape: [2, 3], values: away }], build: (g, a) => g.relu(a) }],
   ['Erf (float32)', { precision: 'float32', inputs: [b23], build: (g, a) => g.erf(a) }],
   ['Gelu composite (float32)', { precision: 'float32', inputs: [{ shape: [2, 4] }], build: (g, a) => g.gelu(a) }],
+  ['Gelu tanh approximation composite', { inputs: [{ shape: [2, 4] }], build: (g, a) => g.geluTanh(a) }],
   ['Abs', { inputs: [{ shape: [2, 3], values: away }], build: (g, a) => g.abs(a) }],
   ['Reciprocal', { inputs: [{ shape: [2, 3], values: pos }], build: (g, a) => g.reciprocal(a) }],
   ['Clip', { inputs: [{ shape: [2, 4], values: [-0.9, -0.2, 0.1, 0.7, 0.45, -0.61, 0.3, 0.0] }], build: (g, a) => g.clip(a, -0.5, 0.5) }],

@@ -63,3 +63,23 @@ test('HF BERT folder: loads tiny-mtl, and names a mis-shaped tensor with both sh
   writeFileSync(join(dir, 'model.safetensors'), serializeSafetensors(t));
   assert.throws(() => loadBertFolder(dir, heads), /missing tensor 'encoder\.layer\.1\.output\.dense\.bias' \(expected shape \[64\]\)/);
 });
+
+test('F16 and BF16 tensors are widened to F32 exactly, with the stored dtype kept', () => {
+  // F16: 1, -2, 65504 (max), 2^-24 (smallest subnormal), +inf; BF16: 1, -2.5, 3.140625
+  const f16 = Uint16Array.of(0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00);
+  const bf16 = Uint16Array.of(0x3f80, 0xc020, 0x4049);
+  const header = JSON.stringify({ h: { dtype: 'F16', shape: [5], data_offsets: [0, 10] }, b: { dtype: 'BF16', shape: [3], data_offsets: [10, 16] } }).padEnd(88);
+  const hb = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + hb.length + 16);
+  new DataView(out.buffer).setBigUint64(0, BigInt(hb.length), true);
+  out.set(hb, 8);
+  const dv = new DataView(out.buffer, 8 + hb.length);
+  f16.forEach((v, i) => dv.setUint16(2 * i, v, true));
+  bf16.forEach((v, i) => dv.setUint16(10 + 2 * i, v, true));
+  const t = parseSafetensors(out).tensors;
+  assert.equal(t.get('h')!.dtype, 'F32');
+  assert.equal(t.get('h')!.stored, 'F16');
+  assert.deepEqual(Array.from(t.get('h')!.data as Float32Array), [1, -2, 65504, 2 ** -24, Infinity]);
+  assert.equal(t.get('b')!.stored, 'BF16');
+  assert.deepEqual(Array.from(t.get('b')!.data as Float32Array), [1, -2.5, 3.140625]);
+});
