@@ -4,9 +4,13 @@
 import { z } from 'zod';
 import type { DatasetSummary, ImportProgress, ImportResult, PreviewPage } from '../data/types';
 import type { CheckpointRow, MetricPoint, PredictionRow, ProjectRow, RunRow } from '../store/runs';
+import type { ModelRow } from '../store/models';
 import type { ConfigIssue } from '../training/config';
 import type { RunEvent } from '../training/run-service';
 import type { TaskOutput } from '../training/evaluate';
+import type { ErrorCode, ErrorParams } from '../data/error-catalog';
+
+export type { ErrorCode, ErrorParams, ModelRow };
 
 /** Every IPC channel starts with this; preload rejects anything else. */
 export const CHANNEL_PREFIX = 'chorus:';
@@ -33,6 +37,8 @@ function event<P>(): { payload: P } {
 }
 
 const id = z.number().int().positive();
+/** The demo project's languages (projects.createDemo; training/demo-project.ts has one data folder per language). */
+const DEMO_LANGUAGES = ['en', 'zh-CN'] as const;
 const none = z.object({}).strict();
 
 /** What the model and training panels need to know about this machine. */
@@ -88,8 +94,11 @@ export const CALLS = {
   'projects.list': call<ProjectRow[]>()(none),
   'projects.save': call<ProjectRow>()(z.object({ id: id.optional(), name: z.string().trim().min(1).max(200), config: z.unknown() }).strict()),
   'projects.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
-  /** Imports the bundled demo datasets (resources/demo) and creates a ready-to-train three-task project. */
-  'projects.createDemo': call<ProjectRow>()(none),
+  /**
+   * Imports the bundled demo datasets and creates a ready-to-train project: English (resources/demo: spam,
+   * similarity, QA) or Chinese (resources/demo-zh: CMRC 2018 QA, question type).
+   */
+  'projects.createDemo': call<ProjectRow>()(z.object({ language: z.enum(DEMO_LANGUAGES).optional() }).strict()),
 
   /** Checks a run config against the schema and the datasets without starting anything; issues name their field. */
   'runs.check': call<{ ok: boolean; issues: ConfigIssue[] }>()(z.object({ config: z.unknown() }).strict()),
@@ -109,6 +118,12 @@ export const CALLS = {
   'runs.predict': call<Record<string, TaskOutput | { skipped: string }>>()(
     z.object({ id, text: z.string().min(1).max(100_000), textPair: z.string().max(100_000).optional(), context: z.string().max(1_000_000).optional() }).strict(),
   ),
+
+  /** Imported pre-trained models (the Models list). */
+  'models.list': call<ModelRow[]>()(none),
+  /** Checks a local Hugging Face checkpoint folder and copies it into the data folder. */
+  'models.import': call<{ model: ModelRow; existing: boolean }>()(z.object({ path: z.string().min(1), name: z.string().trim().min(1).optional() }).strict()),
+  'models.delete': call<{ deleted: number }>()(z.object({ id }).strict()),
 } as const;
 
 /** One run with what the dashboard shows besides its metric series. */
@@ -135,8 +150,22 @@ export const CALL_NAMES = Object.keys(CALLS) as CallName[];
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** Every answer travels as an envelope so the error message survives IPC and WebSocket alike. */
-export type Envelope<R = unknown> = { ok: true; value: R } | { ok: false; error: string; code?: ApiErrorCode };
-export type ApiErrorCode = 'invalid-arguments' | 'invalid-config' | 'not-found' | 'unknown-call' | 'failed';
+export type Envelope<R = unknown> = { ok: true; value: R } | ApiFailure;
+
+/**
+ * A failed call. `error` is English and starts with the call's name (`datasets.get: dataset 9 not found`); `code` and
+ * `params` are the message after the name, from the catalog in main/data/error-catalog.ts, so a client can show it
+ * in its own language (renderer/src/i18n/errors.*.ts).
+ */
+export interface ApiFailure {
+  ok: false;
+  error: string;
+  code?: ErrorCode;
+  params?: ErrorParams;
+  kind?: ApiErrorKind;
+}
+/** What went wrong, broadly: the arguments, the config, a missing thing, the call's name, or anything else. */
+export type ApiErrorKind = 'invalid-arguments' | 'invalid-config' | 'not-found' | 'unknown-call' | 'failed';
 
 /** What preload exposes as `window.chorus`. */
 export interface ChorusBridge {

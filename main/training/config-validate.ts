@@ -1,6 +1,6 @@
 // Second-stage run config validation: checks a parsed config against the datasets it names.
 // The caller supplies `lookup` (backed by the store, a file probe, or a test fixture); nothing here touches the DB.
-import { ConfigError, formatPath, type ConfigIssue, type RunConfig, type TaskConfig } from './config';
+import { ConfigError, configIssue, formatPath, type ConfigIssue, type RunConfig, type TaskConfig } from './config';
 
 export interface DatasetInfo {
   /** 'unknown' for a file that is only read when the run starts: its columns are not checked yet. */
@@ -32,6 +32,8 @@ function taskColumns(task: TaskConfig): [string, string][] {
         ['context', task.context],
         ['answers', task.answers],
       ];
+    case 'masked-lm':
+      return task.text === undefined ? [] : [task.text].flat().map((c): [string, string] => ['text', c]);
   }
 }
 
@@ -55,29 +57,36 @@ export function validateAgainstDatasets(config: RunConfig, lookup: DatasetLookup
       const path = formatPath(['tasks', i, field]);
       const info = lookup(ref);
       if (!info) {
-        issues.push({ path, message: `dataset '${ref}' not found` });
+        issues.push(configIssue(path, 'config_dataset_not_found', { ref }));
         continue;
       }
       const columns = info.columns;
       if (columns === 'unknown') continue;
       for (const [colField, col] of taskColumns(task)) {
         if (!columns.includes(col)) {
-          issues.push({
-            path: formatPath(['tasks', i, colField]),
-            message: `column '${col}' not found in ${field === 'validation' ? 'validation ' : ''}dataset '${ref}' (columns: ${columns.join(', ')})`,
-          });
+          const code = field === 'validation' ? 'config_validation_column_not_found' : 'config_column_not_found';
+          issues.push(configIssue(formatPath(['tasks', i, colField]), code, { column: col, ref, columns: columns.join(', ') }));
         }
+      }
+      if (task.type === 'masked-lm' && field === 'dataset') {
+        task.corpus.forEach((c, j) => {
+          const more = lookup(c.dataset);
+          const where = formatPath(['tasks', i, 'corpus', j, 'dataset']);
+          if (!more) issues.push(configIssue(where, 'config_dataset_not_found', { ref: c.dataset }));
+          else if (more.columns !== 'unknown') {
+            for (const col of c.text === undefined ? [] : [c.text].flat())
+              if (!more.columns.includes(col))
+                issues.push(configIssue(formatPath(['tasks', i, 'corpus', j, 'text']), 'config_column_not_found', { column: col, ref: c.dataset, columns: more.columns.join(', ') }));
+          }
+        });
       }
       if (task.type === 'classification' && columns.includes(task.label) && info.labelCounts && field === 'dataset') {
         const classes = new Set<string>();
         for (const [raw, n] of info.labelCounts(task.label)) if (n > 0 && mapLabel(task, raw) !== '') classes.add(mapLabel(task, raw));
         if (classes.size < 2) {
-          issues.push({
-            path: formatPath(['tasks', i, 'label']),
-            message:
-              `column '${task.label}' in dataset '${ref}' has ${classes.size === 0 ? 'no classes' : `a single class '${[...classes][0]}'`}` +
-              ' (classification needs at least 2)',
-          });
+          const at = formatPath(['tasks', i, 'label']);
+          const params = { column: task.label, ref };
+          issues.push(classes.size === 0 ? configIssue(at, 'config_no_classes', params) : configIssue(at, 'config_single_class', { ...params, label: [...classes][0]! }));
         }
       }
     }

@@ -5,8 +5,9 @@
 // `ConfigIssue` whose path is written the way users see it (`tasks[1].textPair`) and whose message names that path.
 // Dataset-dependent checks (does the dataset exist, are the columns there) live in config-validate.ts.
 import { z } from 'zod';
+import { ChorusError, renderError, type ErrorCode, type ErrorParams } from '../data/error-catalog';
 
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa'] as const;
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'] as const;
 export const SAMPLING = ['joint', 'proportional', 'temperature', 'round-robin'] as const;
 export const WEIGHTING = ['static', 'equal', 'uncertainty', 'dwa'] as const;
 export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
@@ -16,16 +17,26 @@ export const TASK_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type TaskType = (typeof TASK_TYPES)[number];
 
-/** One problem with a config; `path` is user-facing (`tasks[1].textPair`, or '' for the root). */
+/**
+ * One problem with a config; `path` is user-facing (`tasks[1].textPair`, or '' for the root), `message` English, and
+ * `code` and `params` the same message for translation (data/error-catalog.ts).
+ */
 export interface ConfigIssue {
   path: string;
   message: string;
+  code: ErrorCode;
+  params: ErrorParams;
 }
 
-export class ConfigError extends Error {
+/** An issue at `path` with the catalog's message for `code`. */
+export function configIssue(path: string, code: ErrorCode, params: ErrorParams = {}): ConfigIssue {
+  return { path, message: renderError(code, params), code, params };
+}
+
+export class ConfigError extends ChorusError {
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[]) {
-    super(`run config: ${issues.map(formatIssue).join('; ')}`);
+    super('config_invalid', { issues: issues.map(formatIssue).join('; ') });
     this.name = 'ConfigError';
     this.issues = issues;
   }
@@ -112,11 +123,30 @@ const extractiveQaTask = z.strictObject({
   answers: column.default('answers'),
 });
 
+/** Text columns: one name, a list, or (omitted) every text and token-list column of the dataset. */
+const textColumns = z.union([column, z.array(column).min(1)]);
+
+/**
+ * Masked-LM pre-training on unlabelled text: the training split of `dataset` and of every `corpus` entry (any text
+ * or token-list columns); validation (perplexity) is a held-out slice of that text.
+ */
+const maskedLmTask = z.strictObject({
+  ...taskCommon,
+  type: z.literal('masked-lm'),
+  text: textColumns.optional(),
+  corpus: z.array(z.strictObject({ dataset: datasetRef, text: textColumns.optional() })).default([]),
+  maskProbability: z.number().gt(0).lt(1).default(0.15),
+  wholeWordMasking: z.boolean().default(false),
+  /** Most texts held out for perplexity (the held-out share is capped to it). */
+  maxValidation: z.number().int().positive().default(2000),
+});
+
 const taskSchema = z.discriminatedUnion('type', [
   classificationTask,
   regressionTask,
   tokenClassificationTask,
   extractiveQaTask,
+  maskedLmTask,
 ]);
 
 const tokenizerSchema = z.strictObject({
@@ -125,8 +155,14 @@ const tokenizerSchema = z.strictObject({
 });
 
 const backboneSchema = z.strictObject({
-  /** 'scratch', or a checkpoint id/path to start from. */
-  from: z.string().min(1).default('scratch'),
+  /**
+   * 'scratch' (seeded init, vocabulary trained on the run's text), 'pretrained' (a Hugging Face checkpoint folder, or
+   * an imported model's id or name, in `path`) or 'run:<id>' (an earlier run, e.g. a masked-LM pre-training run).
+   * A loaded backbone fixes hidden/layers/heads/intermediate and the vocabulary; the run's copy records them.
+   */
+  from: z.string().regex(/^(scratch|pretrained|run:\d+)$/, "expected 'scratch', 'pretrained' or 'run:<id>'").default('scratch'),
+  /** The checkpoint folder or imported model (from 'pretrained'); for a run, the run's folder once resolved. */
+  path: z.string().min(1).optional(),
   hidden: z.number().int().positive().default(256),
   layers: z.number().int().positive().default(4),
   heads: z.number().int().positive().default(4),
@@ -188,52 +224,35 @@ export const runConfigSchema = z
     threads: z.number().int().min(0).default(0),
   })
   .superRefine((cfg, ctx) => {
+    const issue = (path: PropertyKey[], code: ErrorCode, params?: ErrorParams) => custom(ctx, path, code, params);
     const { hidden, heads } = cfg.backbone;
+    if (cfg.backbone.from === 'pretrained' && !cfg.backbone.path)
+      issue(['backbone', 'path'], 'config_pretrained_path');
     if (hidden % heads !== 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['backbone', 'heads'],
-        message: `must divide backbone.hidden (${hidden} % ${heads} = ${hidden % heads})`,
-      });
+      issue(['backbone', 'heads'], 'config_heads_divide', { hidden, heads, remainder: hidden % heads });
     }
     const seen = new Map<string, number>();
     cfg.tasks.forEach((task, i) => {
       const prev = seen.get(task.name);
       if (prev !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tasks', i, 'name'],
-          message: `duplicate task name '${task.name}' (also tasks[${prev}].name)`,
-        });
+        issue(['tasks', i, 'name'], 'config_duplicate_task', { name: task.name, index: prev });
       } else seen.set(task.name, i);
       if (cfg.training.weighting === 'static' && !(task.weight > 0)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tasks', i, 'weight'],
-          message: `must be > 0 with static weighting (got ${task.weight})`,
-        });
+        issue(['tasks', i, 'weight'], 'config_weight_positive', { weight: task.weight });
       }
     });
     if (cfg.training.sampling === 'temperature' && cfg.training.temperature === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training', 'temperature'],
-        message: `required when training.sampling is 'temperature'`,
-      });
+      issue(['training', 'temperature'], 'config_temperature_required');
     }
     cfg.tasks.forEach((task, i) => {
       if (task.maxLength !== undefined && task.maxLength > cfg.backbone.maxLength)
-        ctx.addIssue({ code: 'custom', path: ['tasks', i, 'maxLength'], message: `must not exceed backbone.maxLength (${cfg.backbone.maxLength})` });
+        issue(['tasks', i, 'maxLength'], 'config_max_length', { max: cfg.backbone.maxLength });
     });
     if (cfg.training.evalEverySeconds !== undefined && cfg.training.budgetSeconds === undefined)
-      ctx.addIssue({ code: 'custom', path: ['training', 'evalEverySeconds'], message: 'needs training.budgetSeconds' });
+      issue(['training', 'evalEverySeconds'], 'config_needs_budget');
     const metric = cfg.training.earlyStopping.metric;
     if (metric !== 'mean' && !seen.has(metric)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training', 'earlyStopping', 'metric'],
-        message: `unknown metric '${metric}' (expected 'mean' or a task name: ${[...seen.keys()].join(', ')})`,
-      });
+      issue(['training', 'earlyStopping', 'metric'], 'config_unknown_metric', { metric, tasks: [...seen.keys()].join(', ') });
     }
   });
 
@@ -243,14 +262,19 @@ export type TaskConfig = RunConfig['tasks'][number];
 
 // ---- messages -----------------------------------------------------------------------------------------------
 
-/** What to call an enum field in "unknown X 'v'" messages, keyed by the last path segment. */
-const ENUM_NOUNS: Record<string, string> = {
-  type: 'type',
-  sampling: 'sampling strategy',
-  weighting: 'weighting',
-  schedule: 'schedule',
-  device: 'device',
+/** The "unknown X 'v'" message of an enum field, keyed by the last path segment. */
+const ENUM_CODES: Record<string, ErrorCode> = {
+  type: 'config_unknown_type',
+  sampling: 'config_unknown_sampling',
+  weighting: 'config_unknown_weighting',
+  schedule: 'config_unknown_schedule',
+  device: 'config_unknown_device',
 };
+
+/** A superRefine issue with a catalog code; toIssues reads the code back from its params. */
+function custom(ctx: z.RefinementCtx, path: PropertyKey[], code: ErrorCode, params: ErrorParams = {}): void {
+  ctx.addIssue({ code: 'custom', path, message: renderError(code, params), params: { chorus: { code, params } } });
+}
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur = input;
@@ -276,67 +300,50 @@ function toIssues(err: z.ZodError, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of err.issues) {
     const path = issue.path;
+    const where = formatPath(path);
+    const add = (code: ErrorCode, params: ErrorParams = {}) => out.push(configIssue(where, code, params));
     const last = path[path.length - 1];
     const value = valueAt(input, path);
     switch (issue.code) {
       case 'unrecognized_keys':
-        for (const key of issue.keys) out.push({ path: formatPath([...path, key]), message: `unknown key '${key}'` });
+        for (const key of issue.keys) out.push(configIssue(formatPath([...path, key]), 'config_unknown_key', { key }));
         continue;
       case 'invalid_union':
         if ((issue as { note?: string }).note === 'No matching discriminator') {
-          const where = formatPath(path);
-          if (value === undefined) out.push({ path: where, message: 'required' });
-          else
-            out.push({
-              path: where,
-              message: `unknown task type ${show(value)} (expected one of ${TASK_TYPES.join(', ')})`,
-            });
-        } else {
-          out.push({ path: formatPath(path), message: 'expected a label mapping object or {"type":"prefix"}' });
-        }
+          if (value === undefined) add('config_required');
+          else add('config_unknown_task_type', { value: show(value), expected: TASK_TYPES.join(', ') });
+        } else add('config_label_map');
         continue;
-      case 'invalid_value': {
-        const noun = (typeof last === 'string' && ENUM_NOUNS[last]) || 'value';
-        out.push({
-          path: formatPath(path),
-          message: `unknown ${noun} ${show(value)} (expected one of ${issue.values.map(String).join(', ')})`,
-        });
+      case 'invalid_value':
+        add((typeof last === 'string' && ENUM_CODES[last]) || 'config_unknown_value', { value: show(value), expected: issue.values.map(String).join(', ') });
         continue;
-      }
-      case 'invalid_type': {
-        const message =
-          value === undefined
-            ? 'required'
-            : issue.expected === 'int'
-              ? `expected an integer, got ${show(value)}`
-              : `expected ${issue.expected}, got ${describe(value)}`;
-        out.push({ path: formatPath(path), message });
+      case 'invalid_type':
+        if (value === undefined) add('config_required');
+        else if (issue.expected === 'int') add('config_expected_integer', { value: show(value) });
+        else add('config_expected_type', { expected: issue.expected, got: describe(value) });
         continue;
-      }
       case 'too_small':
       case 'too_big': {
         const small = issue.code === 'too_small';
-        let message: string;
-        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-        if (issue.origin === 'string') message = small ? 'must not be empty' : `must be at most ${String(bound)} characters`;
-        else if (issue.origin === 'array') message = `must have ${small ? 'at least' : 'at most'} ${String(bound)} item(s)`;
-        else {
-          const op = small ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-          message = `must be ${op} ${String(bound)} (got ${show(value)})`;
-        }
-        out.push({ path: formatPath(path), message });
+        const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+        if (issue.origin === 'string') small ? add('config_empty') : add('config_too_long', { max: bound });
+        else if (issue.origin === 'array') small ? add('config_too_few_items', { min: bound }) : add('config_too_many_items', { max: bound });
+        else add('config_out_of_range', { op: small ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<', bound, value: show(value) });
         continue;
       }
       case 'invalid_format':
-        if (path.length === 3 && path[0] === 'tasks' && last === 'name') {
-          out.push({
-            path: formatPath(path),
-            message: `invalid task name ${show(value)} (letters, digits and _, not starting with a digit)`,
-          });
-        } else out.push({ path: formatPath(path), message: `invalid format ${show(value)}` });
+        if (path.length === 3 && path[0] === 'tasks' && last === 'name') add('config_task_name', { value: show(value) });
+        else if (path.length === 2 && path[0] === 'backbone' && last === 'from') add('config_unknown_backbone_source', { value: show(value) });
+        else add('config_invalid_format', { value: show(value) });
         continue;
+      case 'custom': {
+        const own = (issue.params as { chorus?: { code: ErrorCode; params: ErrorParams } } | undefined)?.chorus;
+        if (own) add(own.code, own.params);
+        else add('config_other', { message: issue.message });
+        continue;
+      }
       default:
-        out.push({ path: formatPath(path), message: issue.message });
+        add('config_other', { message: issue.message });
     }
   }
   return out;

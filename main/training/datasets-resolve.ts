@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import type { DatasetService } from '../data/dataset-service';
 import { describeIssue } from '../data/dataset-service';
 import type { ImportIssue } from '../data/types';
-import { ConfigError, formatPath, parseRunConfig, type ConfigIssue, type RunConfig } from './config';
+import type { CodedMessage } from '../data/error-catalog';
+import { ConfigError, configIssue, formatPath, parseRunConfig, type ConfigIssue, type RunConfig } from './config';
 import { validateAgainstDatasets, type DatasetInfo } from './config-validate';
 
 export interface ResolvedConfig {
@@ -14,22 +15,25 @@ export interface ResolvedConfig {
   imported: { path: string; id: number; badRows: number; issues: ImportIssue[] }[];
 }
 
-/** Resolves one reference; returns the dataset id or a message saying why not. */
-async function resolveRef(ref: string, datasets: DatasetService, imported: ResolvedConfig['imported'], acceptBadRows: boolean, dryRun: boolean): Promise<number | string | null> {
+/** Resolves one reference; returns the dataset id, null (a dry run's file path), or why not. */
+async function resolveRef(ref: string, datasets: DatasetService, imported: ResolvedConfig['imported'], acceptBadRows: boolean, dryRun: boolean): Promise<number | CodedMessage | null> {
   const all = datasets.list();
-  if (/^\d+$/.test(ref)) return all.some((d) => d.id === Number(ref)) ? Number(ref) : `dataset ${ref} does not exist (imported datasets: ${all.map((d) => d.id).join(', ') || 'none'})`;
+  if (/^\d+$/.test(ref)) {
+    if (all.some((d) => d.id === Number(ref))) return Number(ref);
+    return all.length ? { code: 'config_dataset_id_missing', params: { id: ref, ids: all.map((d) => d.id).join(', ') } } : { code: 'config_dataset_id_missing_none', params: { id: ref } };
+  }
   if (existsSync(ref)) {
     if (dryRun) return null; // a file is only read when the run starts
     const [res] = await datasets.importFiles([ref], { acceptBadRows });
-    if (!res) return `nothing could be imported from '${ref}'`;
+    if (!res) return { code: 'config_import_empty', params: { path: ref } };
     if (res.ok) { imported.push({ path: ref, id: res.dataset.id, badRows: res.badRows, issues: res.issues }); return res.dataset.id; }
     if (res.duplicateOf !== undefined) return res.duplicateOf;
-    return `importing '${ref}' failed: ${res.error}`;
+    return { code: 'config_import_failed', params: { path: ref, error: res.error } };
   }
   const byName = all.filter((d) => d.name === ref);
   if (byName.length === 1) return byName[0]!.id;
-  if (byName.length > 1) return `${byName.length} datasets are named '${ref}' (ids ${byName.map((d) => d.id).join(', ')}); use an id`;
-  return `no dataset with id or name '${ref}', and no file at that path`;
+  if (byName.length > 1) return { code: 'config_dataset_name_ambiguous', params: { count: byName.length, name: ref, ids: byName.map((d) => d.id).join(', ') } };
+  return { code: 'config_dataset_ref_unknown', params: { ref } };
 }
 
 function datasetInfo(datasets: DatasetService, id: number): DatasetInfo {
@@ -59,8 +63,15 @@ export async function resolveRunConfig(input: unknown, datasets: DatasetService,
       const ref = task[field];
       if (ref === undefined) continue;
       const r = await resolveRef(ref, datasets, imported, o.acceptBadRows ?? false, o.dryRun ?? false);
-      if (typeof r === 'string') issues.push({ path: formatPath(['tasks', i, field]), message: r });
+      if (r !== null && typeof r === 'object') issues.push(configIssue(formatPath(['tasks', i, field]), r.code, r.params));
       else if (r !== null) resolved.tasks[i]![field] = String(r); // null: a dry run left a file path as it is
+    }
+    if (task.type === 'masked-lm') {
+      for (const [j, c] of task.corpus.entries()) {
+        const r = await resolveRef(c.dataset, datasets, imported, o.acceptBadRows ?? false, o.dryRun ?? false);
+        if (r !== null && typeof r === 'object') issues.push(configIssue(formatPath(['tasks', i, 'corpus', j, 'dataset']), r.code, r.params));
+        else if (r !== null) (resolved.tasks[i] as typeof task).corpus[j]!.dataset = String(r);
+      }
     }
   }
   if (issues.length) throw new ConfigError(issues);

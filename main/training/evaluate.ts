@@ -2,7 +2,7 @@
 // and the task's metrics (design §3).
 import type { ForwardSession } from '../engine/train';
 import { spanToText } from './encode';
-import { classificationMetrics, entityChunks, entityMetrics, exactMatch, primaryMetric, regressionMetrics, squadMetrics } from './metrics';
+import { classificationMetrics, entityChunks, entityMetrics, exactMatch, maskedLmMetrics, primaryMetric, regressionMetrics, scoreMaskedRows, squadMetrics } from './metrics';
 import type { PreparedTask, ValidationSource } from './prepare';
 import { headBatch } from './tensors';
 
@@ -62,7 +62,9 @@ export type TaskOutput =
   | { label: string; score: number; scores: Record<string, number> }
   | { value: number }
   | { tags: string[]; entities: { text: string; type: string; start: number; end: number }[] }
-  | { answer: string; score: number };
+  | { answer: string; score: number }
+  | { masked: string[]; predicted: string[]; nll: number }
+  | { fills: { token: string; score: number }[][] };
 
 /** Outputs of the head for every validation source of `task` (labels in the batches are ignored), and the mean loss. */
 export async function predictTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<{ outputs: TaskOutput[]; loss: number }> {
@@ -119,12 +121,41 @@ export async function predictTask(task: PreparedTask, session: ForwardSession, p
       });
       return { outputs: best.map((b) => ({ answer: b.text, score: b.score })), loss };
     }
+    case 'masked-lm': {
+      const outputs = await scoreMaskedLm(task, session, params, batchSize);
+      return { outputs, loss: maskedLmMetrics(outputs).loss };
+    }
   }
+}
+
+/**
+ * Masked LM over the validation texts (masked once, with a fixed seed, when the task was prepared): per text the
+ * original and predicted tokens at its masked positions and their summed NLL.
+ */
+async function scoreMaskedLm(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<Extract<TaskOutput, { masked: string[] }>[]> {
+  const tokens = task.tokens ?? [];
+  const outputs = new Array<Extract<TaskOutput, { masked: string[] }>>(task.validation.length);
+  const order = task.validation.map((_, i) => i).sort((a, b) => task.validation[a]!.ids.length - task.validation[b]!.ids.length || a - b);
+  for (let s = 0; s < order.length; s += batchSize) {
+    const idx = order.slice(s, s + batchSize);
+    const rows = idx.map((i) => task.validation[i]!);
+    const out = await session.run(params, [headBatch(task.head.kind, rows).batch]);
+    const logits = out[`${task.head.name}.logits`]!;
+    const V = logits.dims[1] as number, data = logits.data as Float32Array;
+    let row = 0; // logits rows follow the batch's rows, each row's masked positions in order
+    rows.forEach((e, r) => {
+      const labels = e.maskedLabels ?? [];
+      const { best, nll } = scoreMaskedRows(data.subarray(row * V, (row + labels.length) * V), V, labels);
+      outputs[idx[r]!] = { masked: labels.map((l) => tokens[l] ?? String(l)), predicted: best.map((b) => tokens[b] ?? String(b)), nll };
+      row += labels.length;
+    });
+  }
+  return outputs;
 }
 
 const inputOf = (s: ValidationSource): unknown =>
   s.kind === 'text' ? (s.textPair === undefined ? { text: s.text } : { text: s.text, textPair: s.textPair })
-    : s.kind === 'words' ? { tokens: s.words } : { question: s.question, context: s.context };
+    : s.kind === 'words' ? { tokens: s.words } : s.kind === 'masked' ? { text: s.text } : { question: s.question, context: s.context };
 
 /** Predictions and metrics of the task's validation set. */
 export async function evaluateTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<TaskEvaluation> {
@@ -165,8 +196,15 @@ export async function evaluateTask(task: PreparedTask, session: ForwardSession, 
       correct = outputs.map((o, i) => exactMatch((o as { answer: string }).answer, g[i]!) === 1);
       break;
     }
+    case 'masked-lm': {
+      const masked = outputs as Extract<TaskOutput, { masked: string[] }>[];
+      metrics = { ...maskedLmMetrics(masked) };
+      gold = masked.map((o) => o.masked);
+      correct = masked.map((o) => o.masked.every((t, j) => t === o.predicted[j]));
+      break;
+    }
   }
-  metrics.loss = loss;
+  if (task.config.type !== 'masked-lm') metrics.loss = loss;
   const predictions = src.map((s, i) => ({ example: i, input: inputOf(s), gold: gold[i], output: outputs[i], correct: correct[i]! }));
   return { task: task.config.name, primary: primaryMetric(task.config.type, metrics as never), metrics, loss, predictions };
 }

@@ -9,10 +9,14 @@ import { evaluateTask, predictTask, type TaskEvaluation, type TaskOutput } from 
 import { modelSpecOf } from './model';
 import { prepareEvaluation } from './prepare';
 import { WordPieceTokenizer } from './tokenizer';
-import { bestCheckpointPath, latestCheckpoint, planPath, tokenizerPath, type RunPlan } from './trainer';
+import { maskingFor } from './masking';
+import { headBatch } from './tensors';
+import { bestCheckpointPath, latestCheckpoint, planPath, tokenizerPath } from './run-files';
+import type { RunPlan } from './trainer';
 
 const KIND: Record<TaskConfig['type'], HeadSpec['kind']> = {
   classification: 'sequence_classification', regression: 'regression', 'token-classification': 'token_classification', 'extractive-qa': 'span_extraction',
+  'masked-lm': 'masked_lm',
 };
 
 export interface PredictInput { text: string; textPair?: string; context?: string }
@@ -32,7 +36,7 @@ export class RunModel {
       if (!p) throw new Error(`plan.json has no task '${t.name}'`);
       return { name: t.name, kind: KIND[t.type], numLabels: p.labels.length || undefined };
     });
-    const spec = modelSpecOf(config, plan.vocabSize, heads);
+    const spec = modelSpecOf(config, plan.vocabSize, heads, plan.model);
     return new RunModel(config, plan, spec, WordPieceTokenizer.load(tokenizerPath(runDir)), readCheckpoint(ckpt).params, ckpt, o.threads);
   }
 
@@ -64,13 +68,36 @@ export class RunModel {
       }
       case 'extractive-qa':
         return input.context === undefined ? null : { [t.question]: input.text, [t.context]: input.context, [t.answers]: [] };
+      case 'masked-lm':
+        return null; // fill-mask, in predict
     }
+  }
+
+  /** Fill-mask: the 5 likeliest tokens at every [MASK] of the text. */
+  private async fillMask(t: TaskConfig, text: string): Promise<TaskOutput | { skipped: string }> {
+    const masking = maskingFor(this.tokenizer.vocab(), 0.15, false);
+    const e = await this.tokenizer.encode(text, t.maxLength ?? this.config.backbone.maxLength);
+    const positions = e.ids.flatMap((id, i) => (id === masking.maskId ? [i] : []));
+    const maskToken = this.tokenizer.idToToken(masking.maskId) ?? '[MASK]';
+    if (!positions.length) return { skipped: `write ${maskToken} where the model should fill in a word` };
+    const { batch } = headBatch('masked_lm', [{ ...e, maskedPositions: positions, maskedLabels: positions.map(() => -100) }]);
+    const logits = (await (await this.session(t.name)).run(this.params, [batch]))[`${t.name}.logits`]!;
+    const V = logits.dims[1] as number, data = logits.data as Float32Array;
+    const fills = positions.map((_, j) => {
+      const row = data.subarray(j * V, (j + 1) * V);
+      const max = Math.max(...row);
+      let z = 0;
+      for (const x of row) z += Math.exp(x - max);
+      return [...row.keys()].sort((a, b) => row[b]! - row[a]!).slice(0, 5).map((id) => ({ token: this.tokenizer.idToToken(id) ?? String(id), score: Math.exp(row[id]! - max) / z }));
+    });
+    return { fills };
   }
 
   /** Every head's output for one input (a QA head needs a context; without one its entry says so). */
   async predict(input: PredictInput): Promise<Record<string, TaskOutput | { skipped: string }>> {
     const out: Record<string, TaskOutput | { skipped: string }> = {};
     for (const t of this.config.tasks) {
+      if (t.type === 'masked-lm') { out[t.name] = await this.fillMask(t, input.text); continue; }
       const row = this.rowFor(t, input);
       if (!row) { out[t.name] = { skipped: 'extractive QA needs a context: the passage to find the answer in' }; continue; }
       const prepared = await prepareEvaluation(this.config, t, [row], this.tokenizer, this.labels(t.name));

@@ -14,8 +14,9 @@ export function bertConfigOf(config: RunConfig, vocabSize: number): BertConfig {
   };
 }
 
-export function modelSpecOf(config: RunConfig, vocabSize: number, heads: TaskHead[]): ModelSpec {
-  return { config: bertConfigOf(config, vocabSize), heads };
+/** `model`: the architecture of a loaded backbone, which takes the place of the config's. */
+export function modelSpecOf(config: RunConfig, vocabSize: number, heads: TaskHead[], model?: BertConfig): ModelSpec {
+  return { config: model ?? bertConfigOf(config, vocabSize), heads };
 }
 
 const INIT_STD = 0.02;

@@ -5,10 +5,13 @@ import type { RunConfig, TaskConfig } from './config';
 import { encodeClassification, encodeQa, encodeTokenClassification, type QaExample, type QaWindow } from './encode';
 import { applySplitRecord, buildLabelMap, randomSplit, stratifiedSplit, toIob2, type LabelMap, type SplitRecord } from './splits';
 import { WordPieceTokenizer } from './tokenizer';
+import { Rng } from './batching';
+import { maskingFor, maskTokens, type MaskingOptions } from './masking';
+import { mixSeed } from './streams';
 
 /** Where a run's rows come from (the dataset store, in the app). */
 export interface DatasetSource {
-  describe(ref: string): { id: number; name: string; splits: Record<string, number> };
+  describe(ref: string): { id: number; name: string; splits: Record<string, number>; columns?: { name: string; kind: string }[] };
   rows(id: number, split: string): Record<string, unknown>[];
 }
 
@@ -23,13 +26,17 @@ export interface EncodedExample {
   labels?: number[];
   startPosition?: number;
   endPosition?: number;
+  /** Masked LM: the positions to predict and their original ids (`ids` then holds the replacements). */
+  maskedPositions?: number[];
+  maskedLabels?: number[];
 }
 
 /** What a validation example needs for scoring and for the stored prediction. */
 export type ValidationSource =
   | { kind: 'text'; text: string; textPair?: string; gold: number }
   | { kind: 'words'; words: string[]; gold: string[]; wordIds: (number | null)[] }
-  | { kind: 'qa'; question: string; context: string; gold: string[] };
+  | { kind: 'qa'; question: string; context: string; gold: string[] }
+  | { kind: 'masked'; text: string };
 
 export interface PreparedTask {
   config: TaskConfig;
@@ -45,6 +52,9 @@ export interface PreparedTask {
   qaWindows?: QaWindow[];
   split: SplitInfo;
   warnings: string[];
+  /** Masked LM: how training batches are masked (each step draws its own masks), and id → token. */
+  masking?: MaskingOptions;
+  tokens?: string[];
 }
 
 export interface SplitInfo {
@@ -72,6 +82,7 @@ function splitsOf(splits: Record<string, number>): { train: string; validation?:
 interface RawTask { config: TaskConfig; train: Record<string, unknown>[]; validation: Record<string, unknown>[]; split: SplitInfo }
 
 function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recorded?: SplitInfo): RawTask {
+  if (t.type === 'masked-lm') return readCorpus(t, config, source, recorded);
   const ds = source.describe(t.dataset);
   const { train: trainSplit, validation: ownValidation } = splitsOf(ds.splits);
   const all = source.rows(ds.id, trainSplit);
@@ -92,6 +103,43 @@ function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recor
   const stratified = t.heldOut?.stratified ?? t.type === 'classification';
   const split = recorded?.validation.from === 'held-out' ? applySplitRecord(all.length, recorded.validation.record)
     : stratified ? stratifiedSplit(all.map((r) => rawLabel(t, r)), fraction, seed) : randomSplit(all.length, fraction, seed);
+  return {
+    config: t, train: split.train.map((i) => all[i]!), validation: split.validation.map((i) => all[i]!),
+    split: { ...base, validation: { from: 'held-out', record: split.record }, trainCount: split.train.length, validationCount: split.validation.length },
+  };
+}
+
+type MaskedLmTask = Extract<TaskConfig, { type: 'masked-lm' }>;
+
+/** The texts of a dataset's training split (or `split`): every named column, or every text and token-list column. */
+function corpusTexts(source: DatasetSource, ref: string, text: string | string[] | undefined, split?: 'validation'): { id: number; name: string; texts: Record<string, unknown>[] } {
+  const ds = source.describe(ref);
+  const s = splitsOf(ds.splits);
+  const cols = text === undefined ? (ds.columns ?? []).filter((c) => c.kind === 'text' || c.kind === 'tokens').map((c) => c.name) : [text].flat();
+  if (!cols.length) throw new Error(`dataset '${ds.name}' has no text column to pre-train on (name one with 'text')`);
+  const texts: Record<string, unknown>[] = [];
+  for (const row of source.rows(ds.id, split ? s.validation ?? s.train : s.train)) {
+    for (const c of cols) {
+      const v = row[c];
+      const t = Array.isArray(v) ? v.map(str).join(' ') : str(v);
+      if (t.trim() !== '') texts.push({ text: t });
+    }
+  }
+  return { id: ds.id, name: ds.name, texts };
+}
+
+/** A masked-LM task's text: the training splits of its dataset and corpus, a held-out slice (or `validation`) for perplexity. */
+function readCorpus(t: MaskedLmTask, config: RunConfig, source: DatasetSource, recorded?: SplitInfo): RawTask {
+  const parts = [{ dataset: t.dataset, text: t.text }, ...t.corpus].map((c) => corpusTexts(source, c.dataset, c.text));
+  const all = parts.flatMap((p) => p.texts);
+  const base = { dataset: { id: parts[0]!.id, name: parts.map((p) => p.name).join(' + ') }, trainSplit: 'train' };
+  if (t.validation) {
+    const v = corpusTexts(source, t.validation, undefined, 'validation');
+    const validation = v.texts.slice(0, t.maxValidation);
+    return { config: t, train: all, validation, split: { ...base, validation: { from: 'dataset-split', datasetId: v.id, split: 'validation' }, trainCount: all.length, validationCount: validation.length } };
+  }
+  const fraction = Math.min(t.heldOut?.fraction ?? config.training.validationFraction, t.maxValidation / Math.max(1, all.length));
+  const split = recorded?.validation.from === 'held-out' ? applySplitRecord(all.length, recorded.validation.record) : randomSplit(all.length, fraction, t.heldOut?.seed ?? config.training.seed);
   return {
     config: t, train: split.train.map((i) => all[i]!), validation: split.validation.map((i) => all[i]!),
     split: { ...base, validation: { from: 'held-out', record: split.record }, trainCount: split.train.length, validationCount: split.validation.length },
@@ -144,7 +192,8 @@ function* textsOf(r: RawTask): Iterable<string> {
     } else if (t.type === 'token-classification') {
       const w = row[t.tokens];
       if (Array.isArray(w)) yield w.map(str).join(' ');
-    } else {
+    } else if (t.type === 'masked-lm') yield str(row.text);
+    else {
       yield str(row[t.question]);
       yield str(row[t.context]);
     }
@@ -242,7 +291,41 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
         validationSources: valEx.map((e) => ({ kind: 'qa', question: e.question, context: e.context, gold: e.answers.map((a) => a.text) })),
       };
     }
+    case 'masked-lm':
+      return encodeMaskedLm(r, t, config, tok, common);
   }
+}
+
+/** Fixed masks for the validation texts, so that perplexity is comparable from one evaluation to the next. */
+const VALIDATION_MASK_SEED = 0x6d6c6d;
+
+async function encodeMaskedLm(r: RawTask, t: MaskedLmTask, config: RunConfig, tok: WordPieceTokenizer, common: Pick<PreparedTask, 'config' | 'maxLength' | 'split' | 'warnings'>): Promise<PreparedTask> {
+  const vocab = tok.vocab();
+  const masking = maskingFor(vocab, t.maskProbability, t.wholeWordMasking);
+  const tokens: string[] = new Array(masking.vocabSize).fill('');
+  for (const [tokText, id] of Object.entries(vocab)) tokens[id] = tokText;
+  const encode = async (rows: Record<string, unknown>[]) => (await encodeClassification(tok, rows.map((row) => ({ text: str(row.text), label: 0 })), common.maxLength))
+    .map(({ ids, typeIds, attentionMask }): EncodedExample => ({ ids, typeIds, attentionMask }));
+  const rng = new Rng(mixSeed(config.training.seed, VALIDATION_MASK_SEED));
+  const validation = (await encode(r.validation)).map((e) => {
+    const m = maskTokens(e.ids, rng, masking);
+    return { ...e, ids: m.ids, maskedPositions: m.positions, maskedLabels: m.labels };
+  });
+  return {
+    ...common, head: { name: t.name, kind: 'masked_lm' }, labels: [], train: await encode(r.train), validation,
+    validationSources: r.validation.map((row) => ({ kind: 'masked', text: str(row.text) })), masking, tokens,
+  };
+}
+
+/** A training batch's rows for `task` at `step`: masked-LM rows get this step's masks (drawn from seed, step, task). */
+export function trainRows(task: PreparedTask, indices: number[], seed: number, step: number, taskIndex: number): EncodedExample[] {
+  const rows = indices.map((j) => task.train[j]!);
+  if (!task.masking) return rows;
+  const rng = new Rng(mixSeed(seed, VALIDATION_MASK_SEED, step, taskIndex));
+  return rows.map((e) => {
+    const m = maskTokens(e.ids, rng, task.masking!);
+    return { ...e, ids: m.ids, maskedPositions: m.positions, maskedLabels: m.labels };
+  });
 }
 
 function asInputs(w: QaWindow): EncodedExample {

@@ -1,20 +1,24 @@
 // Runs, from the main process's side: create (validate, import, freeze), start a trainer process, persist what it
 // reports, pause / resume / stop, and recover runs whose process died. UI (IPC / WebSocket) and CLI share it.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../store';
 import { RunStore, type MetricPoint, type RunRow, type RunStatus } from '../store/runs';
 import type { DatasetService } from '../data/dataset-service';
-import { parseRunConfig, type RunConfig } from './config';
+import { ChorusError, codedOf, renderError, type CodedMessage } from '../data/error-catalog';
+import { ConfigError, configIssue, parseRunConfig, type RunConfig } from './config';
+import { resolveBackbone } from './backbone';
+import { ModelService } from './models';
 import { importReport, resolveRunConfig } from './datasets-resolve';
 import type { FromTrainer, ToTrainer } from './protocol';
-import { latestCheckpoint, tokenizerPath, type EvaluationInfo, type ProgressInfo, type TrainerOutcome } from './trainer';
+import { latestCheckpoint, tokenizerPath } from './run-files';
+import type { EvaluationInfo, ProgressInfo, TrainerOutcome } from './trainer';
 
-/** What listeners (the UI, the CLI's progress line) hear about a run. */
+/** What listeners (the UI, the CLI's progress line) hear about a run. A failure's `code` and `params` are its `error`'s. */
 export type RunEvent =
-  | { runId: number; type: 'status'; status: RunStatus; error?: string | null }
+  | { runId: number; type: 'status'; status: RunStatus; error?: string | null; code?: CodedMessage['code']; params?: CodedMessage['params'] }
   | { runId: number; type: 'progress'; progress: ProgressInfo }
   | { runId: number; type: 'evaluation'; evaluation: EvaluationInfo }
   | { runId: number; type: 'log'; message: string };
@@ -34,12 +38,14 @@ const isAlive = (pid: number): boolean => {
 
 export class RunService {
   readonly runs: RunStore;
+  readonly models: ModelService;
   private readonly active = new Map<number, Active>();
   private readonly listeners = new Set<(e: RunEvent) => void>();
   private readonly baselineChains = new Map<number, Promise<unknown>>();
 
   constructor(private readonly store: Store, private readonly datasets: DatasetService, private readonly entry: { path: string; execArgv: string[] } = trainerEntry()) {
     this.runs = new RunStore(store);
+    this.models = new ModelService(store);
   }
 
   /** Marks runs whose trainer process is gone as interrupted (call once at startup). */
@@ -60,9 +66,37 @@ export class RunService {
     return join(this.store.dataDir, 'runs', String(id));
   }
 
+  /**
+   * Points `backbone.path` at what the run will load — an earlier run's folder, or an imported model's (a checkpoint
+   * folder named by path is imported into the Models list first, unless `dryRun`) — and copies its architecture
+   * into the config. Throws ConfigError naming the field.
+   */
+  resolveBackbone(config: RunConfig, dryRun = false): void {
+    const field = config.backbone.from === 'pretrained' ? 'backbone.path' : 'backbone.from';
+    try {
+      resolveBackbone(config, {
+        runFolder: (id) => {
+          const run = this.runs.listRuns().find((r) => r.id === id);
+          if (!run) return { error: `run ${id} does not exist` };
+          const dir = this.runDir(id);
+          if (!latestCheckpoint(dir) && !existsSync(join(dir, 'checkpoints', 'best.safetensors'))) return { error: `run ${id} has no checkpoint yet (it is ${run.status})` };
+          return dir;
+        },
+        modelFolder: (ref, dry) => {
+          if (existsSync(ref) && statSync(ref).isDirectory()) return dry ? null : this.models.import(ref).model.folder;
+          return this.models.models.find(ref).folder;
+        },
+      }, { dryRun });
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError([configIssue(field, 'config_other', { message: (e as Error).message.replace(/^backbone\.from: /, '') })]);
+    }
+  }
+
   /** Validates a config (every error names its field), imports file datasets, and records a queued run. */
   async create(input: unknown, o: { projectId?: number; acceptBadRows?: boolean; baselines?: boolean } = {}): Promise<RunRow> {
     const { config, imported } = await resolveRunConfig(input, this.datasets, { acceptBadRows: o.acceptBadRows });
+    this.resolveBackbone(config);
     if (o.baselines) config.training.baselines = true;
     const row = this.runs.createRun({ name: config.name, config, projectId: o.projectId, totalSteps: config.training.budgetSeconds ? undefined : config.training.steps });
     for (const message of importReport(imported)) this.emit({ runId: row.id, type: 'log', message }); // rows --yes left out
@@ -81,7 +115,7 @@ export class RunService {
 
   /** Starts (or, with resume, continues) a run in its own process; resolves with the row when the process ends. */
   start(id: number, o: { resume?: boolean } = {}): Promise<RunRow> {
-    if (this.active.has(id)) throw new Error(`run ${id} is already running`);
+    if (this.active.has(id)) throw new ChorusError('run_already_running', { id });
     const row = this.runs.getRun(id);
     const config = parseRunConfig(row.config);
     const dir = this.runDir(id);
@@ -99,17 +133,17 @@ export class RunService {
     this.runs.setStatus(id, 'running', { pid: child.pid });
     this.emit({ runId: id, type: 'status', status: 'running' });
     let outcome: TrainerOutcome | null = null;
-    let failure: string | null = null;
+    let failure: CodedMessage | null = null;
     const active: Active = { child, paused: false, stopping: false, done: null! };
     active.done = new Promise<RunRow>((res) => {
       child.on('message', (m: FromTrainer) => {
         try {
           if (m.type === 'ready') child.send({ type: 'start', runId: id, config, runDir: dir, dbPath: this.store.path, resume, tokenizerPath: tokenizer } satisfies ToTrainer);
           else if (m.type === 'done') outcome = m.outcome;
-          else if (m.type === 'failed') failure = m.message;
+          else if (m.type === 'failed') failure = codedOf(new Error(m.message));
           else this.persist(id, m);
         } catch (e) {
-          failure = `could not record the trainer's report: ${(e as Error).message}`;
+          failure = { code: 'run_record_failed', params: { detail: (e as Error).message } };
           child.kill();
         }
       });
@@ -117,7 +151,7 @@ export class RunService {
         this.active.delete(id);
         if (outcome) this.finish(id, outcome);
         else if (failure) this.setStatus(id, 'failed', failure);
-        else this.setStatus(id, 'interrupted', `the trainer process ended unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); resume continues from the last checkpoint`);
+        else this.setStatus(id, 'interrupted', { code: 'run_interrupted', params: { how: signal ? `signal ${signal}` : `exit code ${code}` } });
         res(this.runs.getRun(id));
       });
     });
@@ -125,9 +159,11 @@ export class RunService {
     return active.done;
   }
 
-  private setStatus(id: number, status: RunStatus, error?: string): void {
+  private setStatus(id: number, status: RunStatus, failure?: CodedMessage | string): void {
+    const coded = typeof failure === 'string' ? codedOf(new Error(failure)) : failure;
+    const error = typeof failure === 'string' ? failure : coded && renderError(coded.code, coded.params);
     this.runs.setStatus(id, status, { error });
-    this.emit({ runId: id, type: 'status', status, error });
+    this.emit({ runId: id, type: 'status', status, error, ...coded });
   }
 
   private finish(id: number, o: TrainerOutcome): void {
@@ -206,7 +242,7 @@ export class RunService {
 
   /** Deletes a run that is not running, its baselines, and its folder (checkpoints, vocabulary). */
   deleteRun(id: number): void {
-    if (this.active.has(id)) throw new Error(`run ${id} is running; stop it first`);
+    if (this.active.has(id)) throw new ChorusError('run_running_stop_first', { id });
     const ids = [id, ...this.runs.baselinesOf(id).map((b) => b.id)];
     this.runs.deleteRun(id);
     for (const x of ids) rmSync(this.runDir(x), { recursive: true, force: true });
@@ -218,7 +254,7 @@ export class RunService {
   }
 
   pause(id: number): void {
-    const a = this.activeOrThrow(id, 'pause');
+    const a = this.activeOrThrow(id, 'run_pause_elsewhere');
     a.paused = true;
     a.child.send({ type: 'pause' } satisfies ToTrainer);
   }
@@ -228,9 +264,9 @@ export class RunService {
     const a = this.active.get(id);
     if (a) { a.paused = false; a.child.send({ type: 'resume' } satisfies ToTrainer); return; }
     const row = this.runs.getRun(id);
-    if (row.status === 'completed') throw new Error(`run ${id} has completed; there is nothing to resume`);
+    if (row.status === 'completed') throw new ChorusError('run_completed', { id });
     if (row.status === 'running' || row.status === 'paused') {
-      if (row.pid !== null && isAlive(row.pid)) throw new Error(`run ${id} is ${row.status} in another process (pid ${row.pid})`);
+      if (row.pid !== null && isAlive(row.pid)) throw new ChorusError('run_busy_elsewhere', { id, status: row.status, pid: row.pid });
     }
     return this.start(id, { resume: true });
   }
@@ -242,12 +278,12 @@ export class RunService {
     const row = this.runs.getRun(id);
     if ((row.status === 'running' || row.status === 'paused') && row.pid !== null && isAlive(row.pid)) { process.kill(row.pid, 'SIGTERM'); return; }
     if (row.status === 'queued' || row.status === 'interrupted') { this.setStatus(id, 'stopped'); return; }
-    throw new Error(`run ${id} is not running (status: ${row.status})`);
+    throw new ChorusError('run_not_running', { id, status: row.status });
   }
 
-  private activeOrThrow(id: number, what: string): Active {
+  private activeOrThrow(id: number, notHere: CodedMessage['code']): Active {
     const a = this.active.get(id);
-    if (!a) throw new Error(`cannot ${what} run ${id}: it is not running in this process`);
+    if (!a) throw new ChorusError(notHere, { id });
     return a;
   }
 

@@ -18,7 +18,7 @@ export function datasetSource(datasets: DatasetService): DatasetSource {
       const id = Number(ref);
       if (!Number.isInteger(id)) throw new Error(`dataset '${ref}' is not an imported dataset id`);
       const d = datasets.get(id);
-      return { id: d.id, name: d.name, splits: d.splits };
+      return { id: d.id, name: d.name, splits: d.splits, columns: d.columns.map((c) => ({ name: c.name, kind: c.kind })) };
     },
     rows: (id, split) => datasets.rows(id, split),
   };

@@ -6,12 +6,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { layoutFor, TrainSession, ForwardSession, type ModelSpec } from '../engine/train';
 import { SessionPool } from './session-pool';
+import { bestCheckpointPath, checkpointDir, latestCheckpoint, periodicName, planPath, runConfigPath, tokenizerPath } from './run-files';
 import type { ExecutionProviderName } from '../engine/runtime';
+import type { BertConfig } from '../engine/nn';
+import { applyBackbone, backboneBert, loadBackbone } from './backbone';
 import type { RunConfig } from './config';
 import { readCheckpoint, writeCheckpoint, writeFileAtomic, type TrainerState } from './checkpoint';
 import { evaluateTask, type PredictionRecord, type TaskEvaluation } from './evaluate';
 import { initParams, modelSpecOf } from './model';
-import { prepareRun, type DatasetSource, type SplitInfo } from './prepare';
+import { prepareRun, trainRows, type DatasetSource, type SplitInfo } from './prepare';
 import { lrAt, scheduleOf, type Schedule } from './schedule';
 import { LossWeighting, stepWeights, tasksForStep } from './strategies';
 import { BatchStream, mixSeed } from './streams';
@@ -27,6 +30,8 @@ export interface RunPlan {
   vocabSize: number;
   parameters: number;
   probeMsPerStep?: number;
+  /** The architecture trained, when a backbone (checkpoint or earlier run) set it rather than the config. */
+  model?: BertConfig;
   tasks: { name: string; type: string; labels: string[]; maxLength: number; split: SplitInfo }[];
   warnings: string[];
 }
@@ -98,19 +103,6 @@ export interface TrainerOptions {
 const NO_CONTROL: TrainerControl = { stopRequested: () => false, waitWhilePaused: async () => undefined };
 const PROBE_WARM = 2, PROBE_STEPS = 20;
 
-export const checkpointDir = (runDir: string) => join(runDir, 'checkpoints');
-const periodicName = (step: number) => `step-${String(step).padStart(8, '0')}.safetensors`;
-export const bestCheckpointPath = (runDir: string) => join(checkpointDir(runDir), 'best.safetensors');
-export const tokenizerPath = (runDir: string) => join(runDir, 'tokenizer.json');
-export const planPath = (runDir: string) => join(runDir, 'plan.json');
-
-/** The newest periodic checkpoint of a run folder, or null. */
-export function latestCheckpoint(runDir: string): string | null {
-  const dir = checkpointDir(runDir);
-  if (!existsSync(dir)) return null;
-  const names = readdirSync(dir).filter((n) => /^step-\d+\.safetensors$/.test(n)).sort();
-  return names.length ? join(dir, names[names.length - 1]!) : null;
-}
 
 function mean(xs: number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
@@ -126,9 +118,12 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   const resumeFrom = o.resume ? latestCheckpoint(runDir) : null;
   let plan: RunPlan | null = o.resume && existsSync(planPath(runDir)) ? (JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan) : null;
   const savedTokenizer = existsSync(tokenizerPath(runDir)) && (o.resume || o.tokenizerPath) ? tokenizerPath(runDir) : o.tokenizerPath;
+  const backbone = loadBackbone(config.backbone);
+  if (backbone) hooks.log?.(`starting from ${backbone.describe}`);
+  if (!existsSync(runConfigPath(runDir))) writeFileAtomic(runConfigPath(runDir), new TextEncoder().encode(JSON.stringify(config, null, 1)));
   hooks.log?.(`preparing data for ${config.tasks.length} task(s)`);
   const prepared = await prepareRun(config, o.source, {
-    tokenizer: savedTokenizer ? WordPieceTokenizer.load(savedTokenizer) : undefined,
+    tokenizer: savedTokenizer ? WordPieceTokenizer.load(savedTokenizer) : backbone?.tokenizer,
     recordedSplits: plan ? Object.fromEntries(plan.tasks.map((t) => [t.name, t.split])) : undefined,
     recordedLabels: plan ? Object.fromEntries(plan.tasks.map((t) => [t.name, t.labels])) : undefined,
   });
@@ -136,7 +131,8 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   for (const t of tasks) if (t.train.length === 0) throw new Error(`task '${t.config.name}': no training examples`);
   if (!existsSync(tokenizerPath(runDir))) prepared.tokenizer.save(tokenizerPath(runDir));
   const vocabSize = Object.keys(prepared.tokenizer.vocab()).length;
-  const spec: ModelSpec = modelSpecOf(config, vocabSize, tasks.map((t) => t.head));
+  const model: BertConfig | undefined = backbone ? backboneBert(backbone, config) : undefined;
+  const spec: ModelSpec = modelSpecOf(config, vocabSize, tasks.map((t) => t.head), model);
   const N = layoutFor(spec).size;
 
   const sessionOptions = {
@@ -149,6 +145,11 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
 
   // ---- initial or restored state ----
   const state0: { params: Float32Array; m: Float32Array; v: Float32Array } = { params: initParams(spec, tr.seed), m: new Float32Array(N), v: new Float32Array(N) };
+  if (backbone && !resumeFrom) {
+    const fresh = applyBackbone(spec, state0.params, backbone);
+    hooks.log?.(`loaded ${N - fresh.reduce((n, name) => n + layoutFor(spec).entry(name).size, 0)} of ${N} parameters from the backbone; initialised fresh: ${fresh.join(', ') || 'none'}`);
+    if (backbone.ignored.length) hooks.log?.(`left out of the backbone: ${backbone.ignored.join(', ')}`);
+  }
   let st: TrainerState = { step: 0, segmentStart: 0, calls: {}, streams: streams.map((s) => s.state), weighting: {}, best: null, evalsWithoutImprovement: 0, trainSeconds: 0, tokens: 0 };
   if (resumeFrom) {
     const c = readCheckpoint(resumeFrom);
@@ -170,7 +171,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     }
     const sched = scheduleOf(config, totalSteps);
     plan = {
-      totalSteps, warmupSteps: sched.warmupSteps, evalEvery, checkpointEvery: tr.checkpointEvery ?? evalEvery, vocabSize, parameters: N, probeMsPerStep,
+      totalSteps, warmupSteps: sched.warmupSteps, evalEvery, checkpointEvery: tr.checkpointEvery ?? evalEvery, vocabSize, parameters: N, probeMsPerStep, model,
       tasks: tasks.map((t) => ({ name: t.config.name, type: t.config.type, labels: t.labels, maxLength: t.maxLength, split: t.split })),
       warnings: tasks.flatMap((t) => t.warnings),
     };
@@ -187,7 +188,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     for (let i = 0; i < PROBE_WARM + PROBE_STEPS; i++) {
       if (i === PROBE_WARM) t0 = performance.now();
       const subset = tasksForStep(tr.sampling, i + 1, sizes, tr.seed + 777, tr.temperature);
-      const batches = subset.map((k) => headBatch(tasks[k]!.head.kind, probeStreams[k]!.next().map((j) => tasks[k]!.train[j]!)).batch);
+      const batches = subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, probeStreams[k]!.next(), tr.seed + 777, i + 1, k)).batch);
       await s.trainStep(batches, stepWeights(weighting.weights(), subset), 0);
     }
     const ms = (performance.now() - t0) / PROBE_STEPS;
@@ -197,7 +198,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
 
   // ---- sessions, restored to the checkpoint's segment with their Dropout draws replayed ----
   const pool = new SessionPool(spec, names, sessionOptions, tr.seed, state0, st.segmentStart);
-  await pool.restore(st.calls, (subset) => subset.map((k) => headBatch(tasks[k]!.head.kind, [tasks[k]!.train[0]!]).batch));
+  await pool.restore(st.calls, (subset) => subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, [0], tr.seed, 0, k)).batch));
 
   // ---- evaluation ----
   const forward = new Map<string, ForwardSession>();
@@ -282,7 +283,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       const subset = tasksForStep(tr.sampling, step + 1, sizes, tr.seed, tr.temperature);
       const session = await pool.forStep(subset, step);
       trained = true;
-      const picked = subset.map((k) => headBatch(tasks[k]!.head.kind, streams[k]!.next().map((j) => tasks[k]!.train[j]!)));
+      const picked = subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, streams[k]!.next(), tr.seed, step + 1, k)));
       const lr = lrAt(schedule, step + 1);
       const t0 = performance.now();
       const res = await session.trainStep(picked.map((p) => p.batch), stepWeights(weighting.weights(), subset), lr);

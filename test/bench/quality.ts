@@ -5,6 +5,8 @@
 //   npm run bench:quality [-- --budget 450 --eval 75 --db PATH --runs mtl,sst2,trec,conll --json]
 //   npm run bench:quality -- --steps 644 --eval-steps 120 --runs mtl   # PyTorch's step count instead of its time
 //                                                                     # budget: same-steps fidelity, speed aside
+//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450]  # masked-LM pre-training first, vs
+//                                                                     # none, same total budget (quality-pretrain.ts)
 //
 // PyTorch's side is read from shared/reference/quality/results/*.json (measured on this machine kind); rerun it
 // with the commands in that folder's RESULTS.md when this machine's speed differs.
@@ -17,8 +19,9 @@ import { DatasetService } from '../../main/data/dataset-service';
 import { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
 import type { RunPlan } from '../../main/training/trainer';
+import { pretrainBench } from './quality-pretrain';
 
-const args = parseArgs(process.argv.slice(2), ['json']);
+const args = parseArgs(process.argv.slice(2), ['json', 'pretrain']);
 const budget = intFlag(args, 'budget', 450);
 const evalEvery = intFlag(args, 'eval', 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
@@ -80,6 +83,18 @@ async function main(): Promise<void> {
     if (e.type === 'evaluation') process.stderr.write(`[run ${e.runId}] eval @${e.evaluation.step}: ${e.evaluation.results.map((r) => `${r.task} ${(r.primary * 100).toFixed(2)}`).join(' ')}${e.evaluation.isBest ? ' *' : ''}\n`);
     else if (e.type === 'log' || e.type === 'status') process.stderr.write(`[run ${e.runId}] ${e.type === 'log' ? e.message : e.status + (e.error ? `: ${e.error}` : '')}\n`);
   });
+  if (boolFlag(args, 'pretrain')) {
+    try {
+      const total = intFlag(args, 'budget', 900);
+      const r = await pretrainBench({ runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, log: (m) => process.stderr.write(m + '\n') });
+      process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
+      const out = stringFlag(args, 'out');
+      if (out) writeFileSync(out, JSON.stringify(r, null, 2));
+    } finally {
+      store.close();
+    }
+    return;
+  }
   const results: Result[] = [];
   try {
     const mtl = await runs.create(config);

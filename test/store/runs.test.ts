@@ -29,16 +29,17 @@ function assertHealthy(db: Database.Database): void {
 
 const train = (step: number, name: string, value: number, task = ''): MetricPoint => ({ split: 'train', task, name, step, value });
 
-test('a fresh database gets the run tables at schema version 2', () => {
+test('a fresh database gets the run and model tables at the current schema version', () => {
   const { store } = fresh();
-  assert.equal(SCHEMA_VERSION, 2);
-  assert.equal(store.db.pragma('user_version', { simple: true }), 2);
+  assert.equal(SCHEMA_VERSION, 3);
+  assert.equal(store.db.pragma('user_version', { simple: true }), 3);
+  assert.ok(tables(store.db).includes('models'));
   for (const t of RUN_TABLES) assert.ok(tables(store.db).includes(t), t);
   assertHealthy(store.db);
   store.close();
 });
 
-test('a version-1 database upgrades to version 2 and keeps its datasets', () => {
+test('a version-1 database upgrades to the current version and keeps its datasets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-runs-'));
   try {
     const path = join(dir, 'v1.db');
@@ -53,7 +54,7 @@ test('a version-1 database upgrades to version 2 and keeps its datasets', () => 
     v1.close();
 
     const store = openStore(path);
-    assert.equal(store.db.pragma('user_version', { simple: true }), 2);
+    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     for (const t of RUN_TABLES) assert.ok(tables(store.db).includes(t), t);
     assert.deepEqual(store.db.prepare('SELECT name FROM datasets').all(), [{ name: 'old' }]);
     assert.equal((store.db.prepare('SELECT count(*) AS n FROM examples WHERE dataset_id = ?').get(id) as { n: number }).n, 2);

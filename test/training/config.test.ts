@@ -30,9 +30,12 @@ function issuesOf(input: unknown): ConfigError {
   assert.fail('expected ConfigError');
 }
 
+/** Issues as path + English message (their code and params are checked in test/api/error-codes.test.ts). */
+const plain = (issues: { path: string; message: string }[]) => issues.map(({ path, message }) => ({ path, message }));
+
 function expectError(input: unknown, path: string, message: string): void {
   const err = issuesOf(input);
-  assert.deepEqual(err.issues, [{ path, message }]);
+  assert.deepEqual(plain(err.issues), [{ path, message }]);
   assert.equal(err.message, `run config: ${path}: ${message}`);
 }
 
@@ -138,7 +141,7 @@ test('unknown task type', () => {
   expectError(
     input,
     'tasks[1].type',
-    "unknown task type 'foo' (expected one of classification, regression, token-classification, extractive-qa)",
+    "unknown task type 'foo' (expected one of classification, regression, token-classification, extractive-qa, masked-lm)",
   );
   const missing = minimal({ tasks: [{ name: 'a', dataset: 'd' }] });
   expectError(missing, 'tasks[0].type', 'required');
@@ -250,7 +253,7 @@ test('validateAgainstDatasets', () => {
   const lookup = (ref: string) => datasets[ref];
   const cfg = parseRunConfig(threeTasks());
 
-  assert.deepEqual(validateAgainstDatasets(cfg, lookup), [
+  assert.deepEqual(plain(validateAgainstDatasets(cfg, lookup)), [
     { path: 'tasks[1].label', message: "column 'Quality' in dataset 'msrp.tsv' has a single class '1' (classification needs at least 2)" },
   ]);
 
@@ -263,7 +266,7 @@ test('validateAgainstDatasets', () => {
       ['0', 1],
       ['1', 1],
     ]);
-  assert.deepEqual(validateAgainstDatasets(parseRunConfig(bad), lookup), [
+  assert.deepEqual(plain(validateAgainstDatasets(parseRunConfig(bad), lookup)), [
     { path: 'tasks[0].dataset', message: "dataset 'glue/sst3' not found" },
     {
       path: 'tasks[1].textPair',
@@ -274,9 +277,9 @@ test('validateAgainstDatasets', () => {
 
   // label maps apply before counting classes: TREC coarse prefixes collapse LOC:city/LOC:country into one class
   const trec = parseRunConfig({ name: 'x', tasks: [{ name: 'trec', type: 'classification', dataset: 'trec', labelMap: { type: 'prefix' } }] });
-  assert.deepEqual(validateAgainstDatasets(trec, lookup), [
+  assert.deepEqual(plain(validateAgainstDatasets(trec, lookup)), [
     { path: 'tasks[0].label', message: "column 'label' in dataset 'trec' has a single class 'LOC' (classification needs at least 2)" },
   ]);
   const val = parseRunConfig({ name: 'x', tasks: [{ name: 'trec', type: 'classification', dataset: 'trec', validation: 'trec-dev' }] });
-  assert.deepEqual(validateAgainstDatasets(val, lookup), [{ path: 'tasks[0].validation', message: "dataset 'trec-dev' not found" }]);
+  assert.deepEqual(plain(validateAgainstDatasets(val, lookup)), [{ path: 'tasks[0].validation', message: "dataset 'trec-dev' not found" }]);
 });

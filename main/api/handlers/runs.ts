@@ -3,6 +3,7 @@ import { ConfigError } from '../../training/config';
 import { resolveRunConfig } from '../../training/datasets-resolve';
 import { RunModel } from '../../training/inference';
 import { createDemoProject } from '../../training/demo-project';
+import { ChorusError } from '../error-codes';
 import type { Handlers } from './types';
 
 type RunCalls = Extract<keyof Handlers, `runs.${string}` | `projects.${string}`>;
@@ -18,11 +19,12 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
     ctx.runs.runs.deleteProject(id);
     return { deleted: id };
   },
-  'projects.createDemo': (_a, ctx) => createDemoProject(ctx.datasets, ctx.runs.runs),
+  'projects.createDemo': ({ language }, ctx) => createDemoProject(ctx.datasets, ctx.runs.runs, { language }),
 
   'runs.check': async ({ config }, ctx) => {
     try {
-      await resolveRunConfig(config, ctx.datasets, { dryRun: true });
+      const resolved = await resolveRunConfig(config, ctx.datasets, { dryRun: true });
+      ctx.runs.resolveBackbone(resolved.config, true); // an earlier run or imported model, checked without importing
       return { ok: true, issues: [] };
     } catch (e) {
       if (e instanceof ConfigError) return { ok: false, issues: e.issues };
@@ -53,7 +55,7 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
     return ctx.runs.runs.getRun(id);
   },
   'runs.delete': ({ id }, ctx) => {
-    if (ctx.runs.isActive(id)) throw new Error(`run ${id} is running; stop it first`);
+    if (ctx.runs.isActive(id)) throw new ChorusError('run_running_stop_first', { id });
     ctx.runs.deleteRun(id);
     models.delete(id);
     return { deleted: id };

@@ -9,6 +9,8 @@ import { trainCommand } from './train';
 import { runCommand, runsCommand } from './runs';
 import { resumeCommand, stopCommand } from './stop-resume';
 import { evalCommand, predictCommand } from './eval-predict';
+import { demoCommand } from './demo';
+import { modelsCommand } from './models';
 
 /** Every `chorus` command, one line each. Add a command by creating its file and listing it here. */
 export const COMMANDS: Command[] = [
@@ -25,4 +27,6 @@ export const COMMANDS: Command[] = [
   resumeCommand,
   evalCommand,
   predictCommand,
+  modelsCommand,
+  demoCommand,
 ];

@@ -33,6 +33,7 @@ export function formatMetrics(m: Record<string, unknown>): string {
   for (const [k, label] of [['accuracy', 'acc'], ['macroF1', 'macro-F1'], ['f1', 'F1'], ['precision', 'P'], ['recall', 'R'], ['exact_match', 'EM'], ['pearson', 'pearson'], ['spearman', 'spearman']] as const)
     if (typeof m[k] === 'number') parts.push(`${label} ${k === 'pearson' || k === 'spearman' ? (m[k] as number).toFixed(4) : pct(m[k])}`);
   if (typeof m.mse === 'number') parts.push(`mse ${(m.mse as number).toFixed(4)}`);
+  if (typeof m.perplexity === 'number') parts.push(`perplexity ${(m.perplexity as number).toFixed(2)}`);
   return parts.join(' ');
 }
 

@@ -5,6 +5,7 @@ import type { ClassificationMetrics } from './classification';
 import type { EntityMetrics } from './entities';
 import type { RegressionMetrics } from './regression';
 import type { SquadMetrics } from './squad';
+import type { MaskedLmMetrics } from './masked-lm';
 
 export { classificationMetrics, prf } from './classification';
 export type { ClassMetrics, ClassificationMetrics } from './classification';
@@ -14,6 +15,8 @@ export { entityChunks, entityMetrics } from './entities';
 export type { EntityChunk, EntityMetrics, EntityTypeMetrics } from './entities';
 export { exactMatch, normalizeAnswer, squadMetrics, tokenF1 } from './squad';
 export type { SquadMetrics } from './squad';
+export { maskedLmMetrics, scoreMaskedRows } from './masked-lm';
+export type { MaskedLmMetrics } from './masked-lm';
 
 /** The metrics result each task type produces. */
 export interface MetricsByTask {
@@ -21,9 +24,10 @@ export interface MetricsByTask {
   regression: RegressionMetrics;
   'token-classification': EntityMetrics;
   'extractive-qa': SquadMetrics;
+  'masked-lm': MaskedLmMetrics;
 }
 
-/** The number a task is ranked by (higher is better): accuracy, Pearson r, entity F1 or SQuAD token F1. */
+/** The number a task is ranked by (higher is better): accuracy, Pearson r, entity F1, SQuAD token F1, masked-token accuracy. */
 export function primaryMetric<T extends TaskType>(taskType: T, result: MetricsByTask[T]): number {
   const r = result as MetricsByTask[TaskType];
   switch (taskType) {
@@ -35,6 +39,8 @@ export function primaryMetric<T extends TaskType>(taskType: T, result: MetricsBy
       return (r as EntityMetrics).f1;
     case 'extractive-qa':
       return (r as SquadMetrics).f1;
+    case 'masked-lm':
+      return (r as MaskedLmMetrics).accuracy;
     default:
       throw new Error(`primaryMetric: unknown task type '${String(taskType)}'`);
   }

@@ -1,0 +1,81 @@
+// `npm run bench:quality -- --pretrain`: does masked-LM pre-training pay for itself? Two arms with the same total
+// training-time budget T on the quality anchor's model (H256 L4) and tasks (SST-2, TREC-6, CoNLL-2003):
+//   scratch:  multi-task fine-tuning from a random init for T seconds;
+//   pretrain: masked-LM pre-training on the combined unlabelled text of the shared datasets for P seconds, then the
+//             same multi-task fine-tuning from that run (its vocabulary and encoder) for T − P seconds.
+// The corpus is the training text only: no dev split is read (SST-2 and CoNLL-2003 dev are their own files), and
+// TREC is left out because its dev split is carved from the same file.
+//
+//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --db PATH --json --out FILE]
+import { join } from 'node:path';
+import type { RunService } from '../../main/training/run-service';
+import type { RunRow } from '../../main/store/runs';
+import type { RunPlan } from '../../main/training/trainer';
+
+export interface PretrainBenchOptions {
+  runs: RunService;
+  shared: string;
+  /** The multi-task config of the quality anchor (scratch backbone). */
+  mtl: Record<string, unknown> & { training: Record<string, unknown>; backbone: Record<string, unknown> };
+  total: number;
+  pretrain: number;
+  evalEvery: number;
+  log: (s: string) => void;
+}
+
+type Metric = 'sst2' | 'trec' | 'conll';
+const KEY: Record<Metric, 'accuracy' | 'f1'> = { sst2: 'accuracy', trec: 'accuracy', conll: 'f1' };
+const LABEL: Record<Metric, string> = { sst2: 'SST-2 accuracy', trec: 'TREC-6 accuracy', conll: 'CoNLL-2003 entity F1' };
+
+interface Arm { name: string; dev: Partial<Record<Metric, number>>; steps: number; seconds: number; runs: number[] }
+
+function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>> } {
+  const s = row.summary as { tasks: Record<string, Record<string, number>> } | null;
+  if (!s) throw new Error(`run ${row.id} ended ${row.status}: ${row.error ?? 'no summary'}`);
+  return s;
+}
+
+const trainSeconds = (runs: RunService, id: number): number => runs.runs.metrics(id, { split: 'train', task: '', name: 'train_seconds' }).at(-1)?.value ?? NaN;
+
+export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Arm[]; table: string[]; pretrainRun: { perplexity: number; steps: number; texts: number } }> {
+  const ds = (p: string) => join(o.shared, 'datasets', p);
+  const withBudget = (seconds: number) => ({ ...o.mtl.training, budgetSeconds: seconds, evalEverySeconds: Math.min(o.evalEvery, seconds) });
+  const arms: Arm[] = [];
+  const scoreOf = (row: RunRow): Partial<Record<Metric, number>> =>
+    Object.fromEntries(Object.entries(summaryOf(row).tasks).map(([t, m]) => [t, m[KEY[t as Metric]]!]));
+
+  o.log(`scratch arm: multi-task for ${o.total} s`);
+  const scratch = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) }, { acceptBadRows: true })).id);
+  arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
+
+  o.log(`pretrain arm: masked LM for ${o.pretrain} s, then multi-task for ${o.total - o.pretrain} s`);
+  const mlm = {
+    name: 'masked-LM pre-training', backbone: { ...o.mtl.backbone, maxLength: 128 },
+    tasks: [{
+      name: 'mlm', type: 'masked-lm', dataset: ds('sst2/train.tsv'), text: 'sentence', maxLength: 64, heldOut: { fraction: 0.01 },
+      corpus: [
+        { dataset: ds('conll2003/train.txt') }, { dataset: ds('mrpc/msr_paraphrase_train.txt'), text: ['#1 String', '#2 String'] },
+        { dataset: ds('sms_spam/SMSSpamCollection') }, { dataset: ds('scitldr/train.jsonl'), text: ['source', 'target'] }, { dataset: ds('xquad/xquad.en.json'), text: ['question', 'context'] },
+      ],
+    }],
+    training: { batchSize: 64, lr: 1e-3, warmup: 0.06, schedule: 'linear', sampling: 'joint', weighting: 'equal', seed: 0, weightDecay: 0.01, clipGradNorm: 1, budgetSeconds: o.pretrain, evalEverySeconds: Math.min(150, o.pretrain), earlyStopping: { patience: 0, metric: 'mean' } },
+    device: o.mtl.device, threads: o.mtl.threads,
+  };
+  const pre = await o.runs.start((await o.runs.create(mlm, { acceptBadRows: true })).id);
+  const preSummary = summaryOf(pre).tasks.mlm!;
+  const plan = pre.plan as RunPlan;
+  const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: withBudget(o.total - o.pretrain) }, { acceptBadRows: true })).id);
+  arms.push({ name: `pretrain (masked LM ${o.pretrain} s + multi-task ${o.total - o.pretrain} s)`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
+
+  const pct = (x: number | undefined) => (x === undefined ? '—' : (x * 100).toFixed(2));
+  const [a, b] = arms as [Arm, Arm];
+  const table = [
+    `Masked-LM pre-training vs none, same total training budget (${o.total} s), dev splits, best checkpoint`,
+    `| task / metric | ${a.name} | ${b.name} | Δ |`, '|---|---|---|---|',
+    ...(Object.keys(KEY) as Metric[]).map((t) => `| ${LABEL[t]} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${a.dev[t] !== undefined && b.dev[t] !== undefined ? `${b.dev[t]! >= a.dev[t]! ? '+' : ''}${((b.dev[t]! - a.dev[t]!) * 100).toFixed(2)}` : '—'} |`),
+    '',
+    `pre-training: ${pre.step} steps on ${plan.tasks[0]!.split.trainCount} texts, held-out perplexity ${preSummary.perplexity!.toFixed(2)}, masked-token accuracy ${pct(preSummary.accuracy)}`,
+    ...arms.map((x) => `${x.name}: ${x.seconds.toFixed(0)} s of training in runs ${x.runs.join(' + ')}`),
+  ];
+  return { arms, table, pretrainRun: { perplexity: preSummary.perplexity!, steps: pre.step, texts: plan.tasks[0]!.split.trainCount } };
+}
