@@ -35,6 +35,9 @@ export function activeHeadsOf(m: ModelSpec, o: GraphBuildOptions = {}): TaskHead
   return m.heads.filter((h) => o.activeHeads!.includes(h.name));
 }
 
+/** The target-length dim of a generation head's decoder tensors (decoder_input_ids, labels …): always symbolic. */
+export const targetDimOf = (h: HeadSpec): Dim => `tgt_${h.name}`;
+
 /** The sequence dim of a head's batch tensors. */
 export const seqDimOf = (m: ModelSpec, h: HeadSpec): Dim => m.seq ?? `seq_${h.name}`;
 
@@ -56,7 +59,7 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
     const mask = g.input(`${h.name}.attention_mask`, 'int64', [B, S]);
     const tt = g.input(`${h.name}.token_type_ids`, 'int64', [B, S]);
     const labels: Record<string, Value> = {};
-    for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.perToken ? [B, S] : [B]);
+    for (const l of LABEL_TENSORS[h.kind]) labels[l.name] = g.input(`${h.name}.${l.name}`, l.dtype, l.dims === 'token' ? [B, S] : l.dims === 'masked' ? [`masked_${h.name}`] : l.dims === 'target' ? [B, targetDimOf(h)] : [B]);
     return { h, B, S, ids, mask, tt, labels };
   });
   let encs: EncoderOut[];
@@ -70,9 +73,9 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
     const parts = g.op('Split', [enc.hidden, sizes], { axis: attr.int(0) }, heads.map((x) => ({ dtype: 'float32', shape: [x.B, x.S, m.config.hiddenSize] })));
     encs = parts.map((hidden) => { let pooled: Value | null = null; return { hidden, pooled: () => (pooled ??= pooler(ctx, hidden)) }; });
   } else encs = heads.map((x) => bertEncoder(ctx, x.ids, x.mask, x.tt, x.B, x.S));
-  heads.forEach(({ h, S, labels }, i) => {
+  heads.forEach(({ h, S, labels, mask }, i) => {
     const enc = encs[i]!;
-    const outputs = headOutputs(ctx, h, enc);
+    const outputs = headOutputs(ctx, h, enc, { ...labels, attention_mask: mask });
     const loss = headLoss(ctx, h, outputs, labels, S);
     const pooledKind = h.kind === 'sequence_classification' || h.kind === 'regression';
     perHead.push({ head: h, outputs, hidden: enc.hidden, pooled: wantPooled && pooledKind ? enc.pooled() : null, loss });
