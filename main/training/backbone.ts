@@ -5,11 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillParams, importCheckpoint, type ImportedTensor } from '../engine/io';
-import { maxSequenceLength, type BertConfig, type HeadSpec } from '../engine/nn';
+import { maxSequenceLength, type BertConfig } from '../engine/nn';
 import { layoutFor, type ModelSpec } from '../engine/train';
 import { readCheckpoint } from './checkpoint';
 import type { RunConfig } from './config';
-import { bertConfigOf } from './model';
+import { bertConfigOf, headsOf } from './model';
 import { WordPieceTokenizer } from './tokenizer';
 import { bestCheckpointPath, latestCheckpoint, planPath, runConfigPath, tokenizerPath } from './run-files';
 import type { RunPlan } from './trainer';
@@ -29,15 +29,6 @@ export interface Backbone {
   missing: string[];
 }
 
-const HEAD_KIND: Record<string, HeadSpec['kind']> = {
-  classification: 'sequence_classification', regression: 'regression', 'token-classification': 'token_classification', 'extractive-qa': 'span_extraction', 'masked-lm': 'masked_lm',
-};
-
-/** The heads of a finished run, from its plan (label counts) and config (types). */
-export function headsOfPlan(plan: RunPlan): HeadSpec[] {
-  return plan.tasks.map((t) => ({ name: t.name, kind: HEAD_KIND[t.type]!, numLabels: t.labels.length || undefined }));
-}
-
 /** The architecture a run trains: its plan's (a loaded backbone's), or the one its config describes. */
 export function bertOfPlan(plan: RunPlan, config: RunConfig): BertConfig {
   return plan.model ?? bertConfigOf(config, plan.vocabSize);
@@ -55,7 +46,7 @@ export function loadRunBackbone(runDir: string): Backbone {
   if (!ckpt) throw new Error(`run folder ${runDir} has no checkpoint yet`);
   const config = JSON.parse(readFileSync(runConfigPath(runDir), 'utf8')) as RunConfig;
   const plan = JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan;
-  const heads = headsOfPlan(plan);
+  const heads = headsOf(config, plan);
   const spec: ModelSpec = { config: bertOfPlan(plan, config), heads };
   const checkpoint = readCheckpoint(ckpt);
   const all = tensorsOf(spec, checkpoint.params);

@@ -34,6 +34,8 @@ function taskColumns(task: TaskConfig): [string, string][] {
       ];
     case 'masked-lm':
       return task.text === undefined ? [] : [task.text].flat().map((c): [string, string] => ['text', c]);
+    case 'generation':
+      return [['source', task.source], ['target', task.target]];
   }
 }
 

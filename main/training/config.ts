@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { ChorusError, renderError, type ErrorCode, type ErrorParams } from '../data/error-catalog';
 
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'] as const;
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm', 'generation'] as const;
 export const SAMPLING = ['joint', 'proportional', 'temperature', 'round-robin'] as const;
 export const WEIGHTING = ['static', 'equal', 'uncertainty', 'dwa'] as const;
 export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
@@ -141,12 +141,43 @@ const maskedLmTask = z.strictObject({
   maxValidation: z.number().int().positive().default(2000),
 });
 
+/** How a generation head decodes for evaluation and predictions (chorus predict can override it per call). */
+const generateSchema = z.strictObject({
+  strategy: z.enum(['greedy', 'beam', 'sample']).default('greedy'),
+  beams: z.number().int().min(1).default(4),
+  /** Beam score / length^lengthPenalty. */
+  lengthPenalty: z.number().default(1),
+  /** Never repeat an n-gram of this size (0: off). */
+  noRepeatNgram: z.number().int().min(0).default(0),
+  temperature: z.number().positive().default(1),
+  topP: z.number().gt(0).max(1).default(1),
+  seed: z.number().int().min(0).default(0),
+});
+
+/**
+ * Source text → target text with a Transformer decoder on the shared encoder. A list-valued source (SciTLDR's
+ * sentences) is joined with spaces; a list-valued target holds several references: all are kept for scoring, one
+ * (drawn with the run's seed) is trained on.
+ */
+const generationTask = z.strictObject({
+  ...taskCommon,
+  type: z.literal('generation'),
+  source: column.default('source'),
+  target: column.default('target'),
+  /** Target tokens trained on and generated at most (the end token aside). */
+  maxTargetLength: z.number().int().min(1).default(64),
+  decoder: z.strictObject({ layers: z.number().int().positive().optional(), heads: z.number().int().positive().optional(), intermediate: z.number().int().positive().optional() }).optional(),
+  labelSmoothing: z.number().min(0).lt(1).default(0),
+  generate: generateSchema.prefault({}),
+});
+
 const taskSchema = z.discriminatedUnion('type', [
   classificationTask,
   regressionTask,
   tokenClassificationTask,
   extractiveQaTask,
   maskedLmTask,
+  generationTask,
 ]);
 
 const tokenizerSchema = z.strictObject({

@@ -1,8 +1,12 @@
 // Scoring a task's validation set with the current parameters: outputs per example (what the comparison view shows)
 // and the task's metrics (design §3).
-import type { ForwardSession } from '../engine/train';
+import * as ort from 'onnxruntime-node';
+import { ForwardSession, type ModelSpec } from '../engine/train';
+import type { SessionOptions } from '../engine/runtime';
+import { Generator, type GenerateOptions } from '../engine/generate';
+import { collateInputs } from './batching';
 import { spanToText } from './encode';
-import { classificationMetrics, entityChunks, entityMetrics, exactMatch, maskedLmMetrics, primaryMetric, regressionMetrics, scoreMaskedRows, squadMetrics } from './metrics';
+import { classificationMetrics, entityChunks, entityMetrics, exactMatch, maskedLmMetrics, primaryMetric, regressionMetrics, rougeScores, scoreMaskedRows, squadMetrics } from './metrics';
 import type { PreparedTask, ValidationSource } from './prepare';
 import { headBatch } from './tensors';
 
@@ -64,11 +68,58 @@ export type TaskOutput =
   | { tags: string[]; entities: { text: string; type: string; start: number; end: number }[] }
   | { answer: string; score: number }
   | { masked: string[]; predicted: string[]; nll: number }
-  | { fills: { token: string; score: number }[][] };
+  | { fills: { token: string; score: number }[][] }
+  | { text: string; finished: boolean };
+
+/** What scores a task: a forward session (every head kind but generation) or a generator. */
+export type TaskSession = ForwardSession | Generator;
+
+/** Decoding choices a caller may override (chorus predict / eval flags). */
+export type DecodeOverrides = Partial<GenerateOptions>;
+
+/** The task's configured decoding as Generator options. */
+export function decodeOptions(task: PreparedTask, o: DecodeOverrides = {}): GenerateOptions {
+  const g = (task.config as Extract<PreparedTask['config'], { type: 'generation' }>).generate;
+  const d = task.decoding!;
+  return {
+    strategy: g.strategy, numBeams: g.beams, lengthPenalty: g.lengthPenalty, noRepeatNgramSize: g.noRepeatNgram, temperature: g.temperature, topP: g.topP, seed: g.seed,
+    bosId: d.bosId, eosId: d.eosId, padId: d.padId, maxLength: d.maxLength, ...o,
+  };
+}
+
+/** The session that scores `task`: a generator for generation heads, a forward session for the others. */
+export function taskSession(spec: ModelSpec, task: PreparedTask, o: SessionOptions): Promise<TaskSession> {
+  return task.head.kind === 'generation' ? Generator.create(spec, task.head.name, o) : ForwardSession.create(spec, { ...o, heads: [task.head.name] });
+}
+
+/** Generated text for every validation source, in batches of sources sorted by length. */
+async function generateAll(task: PreparedTask, gen: Generator, params: Float32Array, batchSize: number, o: DecodeOverrides): Promise<TaskOutput[]> {
+  const options = decodeOptions(task, o);
+  const rows = options.strategy === 'beam' ? Math.max(1, Math.floor(batchSize / (options.numBeams ?? 4))) : batchSize;
+  const order = task.validation.map((_, i) => i).sort((a, b) => task.validation[a]!.ids.length - task.validation[b]!.ids.length || a - b);
+  const outputs = new Array<TaskOutput>(task.validation.length);
+  const prepared = gen.prepare(params); // transposed weights once for every batch
+  for (let s = 0; s < order.length; s += rows) {
+    const idx = order.slice(s, s + rows);
+    const b = collateInputs(idx.map((i) => task.validation[i]!), { multipleOf: 1 });
+    const res = await gen.generate(prepared, {
+      input_ids: new ort.Tensor('int64', b.inputIds, [b.batchSize, b.seqLen]), attention_mask: new ort.Tensor('int64', b.attentionMask, [b.batchSize, b.seqLen]),
+      token_type_ids: new ort.Tensor('int64', b.tokenTypeIds, [b.batchSize, b.seqLen]),
+    }, options);
+    for (const [r, i] of idx.entries()) outputs[i] = { text: await task.decoding!.decode(res.tokens[r]!), finished: res.finished[r]! };
+  }
+  return outputs;
+}
 
 /** Outputs of the head for every validation source of `task` (labels in the batches are ignored), and the mean loss. */
-export async function predictTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<{ outputs: TaskOutput[]; loss: number }> {
+export async function predictTask(task: PreparedTask, taskSession: TaskSession, params: Float32Array, batchSize: number, decode: DecodeOverrides = {}): Promise<{ outputs: TaskOutput[]; loss: number }> {
   const src = task.validationSources;
+  if (task.config.type === 'generation') {
+    if (!(taskSession instanceof Generator)) throw new Error(`task '${task.config.name}': generation needs a Generator`);
+    return { outputs: await generateAll(task, taskSession, params, batchSize, decode), loss: NaN };
+  }
+  if (!(taskSession instanceof ForwardSession)) throw new Error(`task '${task.config.name}': scoring needs a ForwardSession`);
+  const session = taskSession;
   switch (task.config.type) {
     case 'classification': {
       const C = task.labels.length;
@@ -155,12 +206,13 @@ async function scoreMaskedLm(task: PreparedTask, session: ForwardSession, params
 
 const inputOf = (s: ValidationSource): unknown =>
   s.kind === 'text' ? (s.textPair === undefined ? { text: s.text } : { text: s.text, textPair: s.textPair })
-    : s.kind === 'words' ? { tokens: s.words } : s.kind === 'masked' ? { text: s.text } : { question: s.question, context: s.context };
+    : s.kind === 'words' ? { tokens: s.words } : s.kind === 'masked' ? { text: s.text } : s.kind === 'generation' ? { source: s.source }
+      : { question: s.question, context: s.context };
 
 /** Predictions and metrics of the task's validation set. */
-export async function evaluateTask(task: PreparedTask, session: ForwardSession, params: Float32Array, batchSize: number): Promise<TaskEvaluation> {
+export async function evaluateTask(task: PreparedTask, session: TaskSession, params: Float32Array, batchSize: number, decode: DecodeOverrides = {}): Promise<TaskEvaluation> {
   const src = task.validationSources;
-  const { outputs, loss } = await predictTask(task, session, params, batchSize);
+  const { outputs, loss } = await predictTask(task, session, params, batchSize, decode);
   let metrics: Record<string, unknown>;
   let gold: unknown[];
   let correct: (boolean | null)[];
@@ -196,6 +248,14 @@ export async function evaluateTask(task: PreparedTask, session: ForwardSession, 
       correct = outputs.map((o, i) => exactMatch((o as { answer: string }).answer, g[i]!) === 1);
       break;
     }
+    case 'generation': {
+      const refs = src.map((x) => (x as Extract<ValidationSource, { kind: 'generation' }>).references);
+      const texts = outputs.map((o) => (o as { text: string }).text);
+      metrics = { ...rougeScores(texts, refs) };
+      gold = refs;
+      correct = texts.map(() => null);
+      break;
+    }
     case 'masked-lm': {
       const masked = outputs as Extract<TaskOutput, { masked: string[] }>[];
       metrics = { ...maskedLmMetrics(masked) };
@@ -204,7 +264,7 @@ export async function evaluateTask(task: PreparedTask, session: ForwardSession, 
       break;
     }
   }
-  if (task.config.type !== 'masked-lm') metrics.loss = loss;
+  if (task.config.type !== 'masked-lm' && task.config.type !== 'generation') metrics.loss = loss;
   const predictions = src.map((s, i) => ({ example: i, input: inputOf(s), gold: gold[i], output: outputs[i], correct: correct[i]! }));
   return { task: task.config.name, primary: primaryMetric(task.config.type, metrics as never), metrics, loss, predictions };
 }

@@ -2,11 +2,11 @@
 // Serves `chorus predict` / the playground (every head on one input) and `chorus eval` (one task on any dataset).
 import { existsSync, readFileSync } from 'node:fs';
 import { ForwardSession, type ModelSpec } from '../engine/train';
-import type { HeadSpec } from '../engine/nn';
 import { readCheckpoint } from './checkpoint';
 import type { RunConfig, TaskConfig } from './config';
-import { evaluateTask, predictTask, type TaskEvaluation, type TaskOutput } from './evaluate';
-import { modelSpecOf } from './model';
+import { evaluateTask, predictTask, type DecodeOverrides, type TaskEvaluation, type TaskOutput, type TaskSession } from './evaluate';
+import { Generator } from '../engine/generate';
+import { headsOf, modelSpecOf } from './model';
 import { prepareEvaluation } from './prepare';
 import { WordPieceTokenizer } from './tokenizer';
 import { maskingFor } from './masking';
@@ -14,15 +14,11 @@ import { headBatch } from './tensors';
 import { bestCheckpointPath, latestCheckpoint, planPath, tokenizerPath } from './run-files';
 import type { RunPlan } from './trainer';
 
-const KIND: Record<TaskConfig['type'], HeadSpec['kind']> = {
-  classification: 'sequence_classification', regression: 'regression', 'token-classification': 'token_classification', 'extractive-qa': 'span_extraction',
-  'masked-lm': 'masked_lm',
-};
 
 export interface PredictInput { text: string; textPair?: string; context?: string }
 
 export class RunModel {
-  private readonly sessions = new Map<string, ForwardSession>();
+  private readonly sessions = new Map<string, TaskSession>();
   private constructor(readonly config: RunConfig, readonly plan: RunPlan, readonly spec: ModelSpec, readonly tokenizer: WordPieceTokenizer, readonly params: Float32Array, readonly checkpoint: string, private readonly threads?: number) {}
 
   /** Loads the run in `runDir`: the best checkpoint, or the newest periodic one when no evaluation ran yet. */
@@ -31,18 +27,17 @@ export class RunModel {
     const plan = JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan;
     const ckpt = existsSync(bestCheckpointPath(runDir)) ? bestCheckpointPath(runDir) : latestCheckpoint(runDir);
     if (!ckpt) throw new Error(`run folder ${runDir} has no checkpoint yet`);
-    const heads = config.tasks.map((t) => {
-      const p = plan.tasks.find((x) => x.name === t.name);
-      if (!p) throw new Error(`plan.json has no task '${t.name}'`);
-      return { name: t.name, kind: KIND[t.type], numLabels: p.labels.length || undefined };
-    });
-    const spec = modelSpecOf(config, plan.vocabSize, heads, plan.model);
+    const spec = modelSpecOf(config, plan.vocabSize, headsOf(config, plan), plan.model);
     return new RunModel(config, plan, spec, WordPieceTokenizer.load(tokenizerPath(runDir)), readCheckpoint(ckpt).params, ckpt, o.threads);
   }
 
-  private async session(task: string): Promise<ForwardSession> {
+  private async session(task: string): Promise<TaskSession> {
     let s = this.sessions.get(task);
-    if (!s) this.sessions.set(task, (s = await ForwardSession.create(this.spec, { heads: [task], threads: this.threads })));
+    if (!s) {
+      const head = this.spec.heads.find((h) => h.name === task)!;
+      s = head.kind === 'generation' ? await Generator.create(this.spec, task, { threads: this.threads }) : await ForwardSession.create(this.spec, { heads: [task], threads: this.threads });
+      this.sessions.set(task, s);
+    }
     return s;
   }
 
@@ -70,6 +65,8 @@ export class RunModel {
         return input.context === undefined ? null : { [t.question]: input.text, [t.context]: input.context, [t.answers]: [] };
       case 'masked-lm':
         return null; // fill-mask, in predict
+      case 'generation':
+        return { [t.source]: input.text, [t.target]: [] };
     }
   }
 
@@ -81,7 +78,7 @@ export class RunModel {
     const maskToken = this.tokenizer.idToToken(masking.maskId) ?? '[MASK]';
     if (!positions.length) return { skipped: `write ${maskToken} where the model should fill in a word` };
     const { batch } = headBatch('masked_lm', [{ ...e, maskedPositions: positions, maskedLabels: positions.map(() => -100) }]);
-    const logits = (await (await this.session(t.name)).run(this.params, [batch]))[`${t.name}.logits`]!;
+    const logits = (await (await this.session(t.name) as ForwardSession).run(this.params, [batch]))[`${t.name}.logits`]!;
     const V = logits.dims[1] as number, data = logits.data as Float32Array;
     const fills = positions.map((_, j) => {
       const row = data.subarray(j * V, (j + 1) * V);
@@ -94,23 +91,23 @@ export class RunModel {
   }
 
   /** Every head's output for one input (a QA head needs a context; without one its entry says so). */
-  async predict(input: PredictInput): Promise<Record<string, TaskOutput | { skipped: string }>> {
+  async predict(input: PredictInput, decode: DecodeOverrides = {}): Promise<Record<string, TaskOutput | { skipped: string }>> {
     const out: Record<string, TaskOutput | { skipped: string }> = {};
     for (const t of this.config.tasks) {
       if (t.type === 'masked-lm') { out[t.name] = await this.fillMask(t, input.text); continue; }
       const row = this.rowFor(t, input);
       if (!row) { out[t.name] = { skipped: 'extractive QA needs a context: the passage to find the answer in' }; continue; }
       const prepared = await prepareEvaluation(this.config, t, [row], this.tokenizer, this.labels(t.name));
-      out[t.name] = (await predictTask(prepared, await this.session(t.name), this.params, 1)).outputs[0]!;
+      out[t.name] = (await predictTask(prepared, await this.session(t.name), this.params, 1, decode)).outputs[0]!;
     }
     return out;
   }
 
   /** Metrics (and predictions) of one task on any rows in its column names, e.g. a held-out test split. */
-  async evaluate(taskName: string, rows: Record<string, unknown>[], dataset?: { id: number; name: string }): Promise<TaskEvaluation> {
+  async evaluate(taskName: string, rows: Record<string, unknown>[], dataset?: { id: number; name: string }, decode: DecodeOverrides = {}): Promise<TaskEvaluation> {
     const t = this.task(taskName);
     const prepared = await prepareEvaluation(this.config, t, rows, this.tokenizer, this.labels(t.name), dataset);
-    return evaluateTask(prepared, await this.session(t.name), this.params, this.config.training.evalBatchSize);
+    return evaluateTask(prepared, await this.session(t.name), this.params, this.config.training.evalBatchSize, decode);
   }
 
   async release(): Promise<void> {

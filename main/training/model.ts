@@ -3,7 +3,8 @@
 import { BERT_DEFAULTS, frozenRows, type BertConfig } from '../engine/nn';
 import { layoutFor, type ModelSpec, type TaskHead } from '../engine/train';
 import { Rng } from './batching';
-import type { RunConfig } from './config';
+import type { RunConfig, TaskConfig } from './config';
+import type { HeadSpec } from '../engine/nn';
 import { mixSeed } from './streams';
 
 export function bertConfigOf(config: RunConfig, vocabSize: number): BertConfig {
@@ -15,6 +16,28 @@ export function bertConfigOf(config: RunConfig, vocabSize: number): BertConfig {
 }
 
 /** `model`: the architecture of a loaded backbone, which takes the place of the config's. */
+/** The head a task trains: its kind, class count (`labels` from the run's plan) or decoder sizes. */
+export function headOf(t: TaskConfig, labels: number): HeadSpec {
+  switch (t.type) {
+    case 'classification': return { name: t.name, kind: 'sequence_classification', numLabels: labels };
+    case 'token-classification': return { name: t.name, kind: 'token_classification', numLabels: labels };
+    case 'regression': return { name: t.name, kind: 'regression' };
+    case 'extractive-qa': return { name: t.name, kind: 'span_extraction' };
+    case 'masked-lm': return { name: t.name, kind: 'masked_lm' };
+    case 'generation': // positions for the start token and the longest target
+      return { name: t.name, kind: 'generation', decoder: { ...t.decoder, maxLength: t.maxTargetLength + 1 }, labelSmoothing: t.labelSmoothing };
+  }
+}
+
+/** The heads of a run from its config and the label sets its plan recorded. */
+export function headsOf(config: RunConfig, plan: { tasks: { name: string; labels: string[] }[] }): HeadSpec[] {
+  return config.tasks.map((t) => {
+    const p = plan.tasks.find((x) => x.name === t.name);
+    if (!p) throw new Error(`plan.json has no task '${t.name}'`);
+    return headOf(t, p.labels.length);
+  });
+}
+
 export function modelSpecOf(config: RunConfig, vocabSize: number, heads: TaskHead[], model?: BertConfig): ModelSpec {
   return { config: model ?? bertConfigOf(config, vocabSize), heads };
 }

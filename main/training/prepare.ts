@@ -8,6 +8,8 @@ import { WordPieceTokenizer } from './tokenizer';
 import { Rng } from './batching';
 import { maskingFor, maskTokens, type MaskingOptions } from './masking';
 import { mixSeed } from './streams';
+import { headOf } from './model';
+import type { DecoderBatchOptions } from '../engine/generate';
 
 /** Where a run's rows come from (the dataset store, in the app). */
 export interface DatasetSource {
@@ -29,6 +31,8 @@ export interface EncodedExample {
   /** Masked LM: the positions to predict and their original ids (`ids` then holds the replacements). */
   maskedPositions?: number[];
   maskedLabels?: number[];
+  /** Generation: the target's token ids (no special tokens; the decoder batch adds start and end). */
+  target?: number[];
 }
 
 /** What a validation example needs for scoring and for the stored prediction. */
@@ -36,7 +40,8 @@ export type ValidationSource =
   | { kind: 'text'; text: string; textPair?: string; gold: number }
   | { kind: 'words'; words: string[]; gold: string[]; wordIds: (number | null)[] }
   | { kind: 'qa'; question: string; context: string; gold: string[] }
-  | { kind: 'masked'; text: string };
+  | { kind: 'masked'; text: string }
+  | { kind: 'generation'; source: string; references: string[] };
 
 export interface PreparedTask {
   config: TaskConfig;
@@ -55,6 +60,8 @@ export interface PreparedTask {
   /** Masked LM: how training batches are masked (each step draws its own masks), and id → token. */
   masking?: MaskingOptions;
   tokens?: string[];
+  /** Generation: the decoder's start, end and padding ids, and token ids → text. */
+  decoding?: DecoderBatchOptions & { decode(ids: number[]): Promise<string> };
 }
 
 export interface SplitInfo {
@@ -146,6 +153,11 @@ function readCorpus(t: MaskedLmTask, config: RunConfig, source: DatasetSource, r
   };
 }
 
+/** A list-valued text (SciTLDR's sentences) joined with spaces. */
+const joined = (v: unknown): string => (Array.isArray(v) ? v.map(str).join(' ') : str(v));
+/** A target cell: one reference, or a list of them. */
+const references = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : [str(v)]).filter((x) => x.trim() !== '');
+
 const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v));
 
 function rawLabel(t: TaskConfig, row: Record<string, unknown>): string {
@@ -193,6 +205,10 @@ function* textsOf(r: RawTask): Iterable<string> {
       const w = row[t.tokens];
       if (Array.isArray(w)) yield w.map(str).join(' ');
     } else if (t.type === 'masked-lm') yield str(row.text);
+    else if (t.type === 'generation') {
+      yield joined(row[t.source]);
+      yield* references(row[t.target]);
+    }
     else {
       yield str(row[t.question]);
       yield str(row[t.context]);
@@ -293,6 +309,8 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
     }
     case 'masked-lm':
       return encodeMaskedLm(r, t, config, tok, common);
+    case 'generation':
+      return encodeGeneration(r, t, config, tok, common);
   }
 }
 
@@ -314,6 +332,33 @@ async function encodeMaskedLm(r: RawTask, t: MaskedLmTask, config: RunConfig, to
   return {
     ...common, head: { name: t.name, kind: 'masked_lm' }, labels: [], train: await encode(r.train), validation,
     validationSources: r.validation.map((row) => ({ kind: 'masked', text: str(row.text) })), masking, tokens,
+  };
+}
+
+type GenerationTask = Extract<TaskConfig, { type: 'generation' }>;
+
+async function encodeGeneration(r: RawTask, t: GenerationTask, config: RunConfig, tok: WordPieceTokenizer, common: Pick<PreparedTask, 'config' | 'maxLength' | 'split' | 'warnings'>): Promise<PreparedTask> {
+  const where = (split: string) => `task '${t.name}' (${r.split.dataset.name}, ${split})`;
+  const pick = (rows: Record<string, unknown>[], split: string) => rows.flatMap((row, i) => {
+    const refs = references(row[t.target]);
+    if (!refs.length && split === 'train') { common.warnings.push(`${where(split)} row ${i + 1}: no target text in '${t.target}'; left out`); return []; }
+    return [{ source: joined(row[t.source]), refs }]; // a validation row without references is generated for, scored 0
+  });
+  const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
+  const rng = new Rng(mixSeed(config.training.seed, 0x7e47));
+  const trainTargets = train.map((e) => e.refs[rng.int(e.refs.length)]!); // one reference per example is trained on
+  const encode = async (sources: string[], targets: string[]) => {
+    const inputs = await encodeClassification(tok, sources.map((text) => ({ text, label: 0 })), common.maxLength);
+    const pieces = await tok.tokenizeBatch(targets);
+    return inputs.map(({ ids, typeIds, attentionMask }, i): EncodedExample => ({ ids, typeIds, attentionMask, target: pieces[i]!.ids.slice(0, t.maxTargetLength) }));
+  };
+  const { cls, sep, pad } = tok.specials;
+  return {
+    ...common, head: headOf(t, 0), labels: [],
+    train: await encode(train.map((e) => e.source), trainTargets),
+    validation: await encode(val.map((e) => e.source), val.map((e) => e.refs[0] ?? '')),
+    validationSources: val.map((e) => ({ kind: 'generation', source: e.source, references: e.refs })),
+    decoding: { bosId: cls, eosId: sep, padId: pad, maxLength: t.maxTargetLength + 1, decode: (ids) => tok.decode(ids) },
   };
 }
 

@@ -3,12 +3,13 @@
 import * as ort from 'onnxruntime-node';
 import type { HeadKind } from '../engine/nn';
 import type { HeadBatch } from '../engine/train';
-import { collateClassification, collateMasked, collateQa, collateRegression, collateTokens, type Batch } from './batching';
-import type { EncodedExample } from './prepare';
+import { collateClassification, collateInputs, collateMasked, collateQa, collateRegression, collateTokens, type Batch } from './batching';
+import { decoderBatch, type DecoderBatchOptions } from '../engine/generate';
+import type { EncodedExample, PreparedTask } from './prepare';
 
 const PAD = { multipleOf: 1 };
 
-export function headBatch(kind: HeadKind, rows: EncodedExample[]): { batch: HeadBatch; tokens: number; padded: number } {
+export function headBatch(kind: HeadKind, rows: EncodedExample[], decoding?: DecoderBatchOptions): { batch: HeadBatch; tokens: number; padded: number } {
   const inputs = (b: Batch): HeadBatch => ({
     input_ids: new ort.Tensor('int64', b.inputIds, [b.batchSize, b.seqLen]),
     attention_mask: new ort.Tensor('int64', b.attentionMask, [b.batchSize, b.seqLen]),
@@ -40,8 +41,15 @@ export function headBatch(kind: HeadKind, rows: EncodedExample[]): { batch: Head
       const c = (b = collateQa(rows.map((r) => ({ ...r, startPosition: r.startPosition ?? 0, endPosition: r.endPosition ?? 0 })), PAD));
       batch = { ...inputs(c), start_positions: new ort.Tensor('int64', c.startPositions, [c.batchSize]), end_positions: new ort.Tensor('int64', c.endPositions, [c.batchSize]) };
       break;
-    }    default:
-      throw new Error(`no batches for head kind '${kind}' yet`);
+    }    case 'generation': {
+      if (!decoding) throw new Error('a generation batch needs the decoder start, end and padding ids');
+      b = collateInputs(rows, PAD);
+      batch = { ...inputs(b), ...decoderBatch(rows.map((r) => r.target ?? []), decoding) };
+      break;
+    }
   }
-  return { batch, tokens: rows.reduce((n, r) => n + r.ids.length, 0), padded: b.batchSize * b.seqLen };
+  return { batch, tokens: rows.reduce((n, r) => n + r.ids.length + (r.target?.length ?? 0), 0), padded: b.batchSize * b.seqLen };
 }
+
+/** A batch of `task`'s examples (a generation task's decoder ids come with it). */
+export const taskBatch = (task: PreparedTask, rows: EncodedExample[]) => headBatch(task.head.kind, rows, task.decoding);

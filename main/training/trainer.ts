@@ -4,7 +4,7 @@
 // derive from (seed, step), and train sessions are re-created with fresh seeds at every periodic checkpoint.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { layoutFor, TrainSession, ForwardSession, type ModelSpec } from '../engine/train';
+import { layoutFor, TrainSession, type ModelSpec } from '../engine/train';
 import { SessionPool } from './session-pool';
 import { bestCheckpointPath, checkpointDir, latestCheckpoint, periodicName, planPath, runConfigPath, tokenizerPath } from './run-files';
 import type { ExecutionProviderName } from '../engine/runtime';
@@ -12,13 +12,13 @@ import type { BertConfig } from '../engine/nn';
 import { applyBackbone, backboneBert, loadBackbone } from './backbone';
 import type { RunConfig } from './config';
 import { readCheckpoint, writeCheckpoint, writeFileAtomic, type TrainerState } from './checkpoint';
-import { evaluateTask, type PredictionRecord, type TaskEvaluation } from './evaluate';
+import { evaluateTask, taskSession, type PredictionRecord, type TaskEvaluation, type TaskSession } from './evaluate';
 import { initParams, modelSpecOf } from './model';
 import { prepareRun, trainRows, type DatasetSource, type SplitInfo } from './prepare';
 import { lrAt, scheduleOf, type Schedule } from './schedule';
 import { LossWeighting, stepWeights, tasksForStep } from './strategies';
 import { BatchStream, mixSeed } from './streams';
-import { headBatch } from './tensors';
+import { taskBatch } from './tensors';
 import { WordPieceTokenizer } from './tokenizer';
 
 /** What a run settled on when it started; saved as plan.json and re-used by resume. */
@@ -188,7 +188,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     for (let i = 0; i < PROBE_WARM + PROBE_STEPS; i++) {
       if (i === PROBE_WARM) t0 = performance.now();
       const subset = tasksForStep(tr.sampling, i + 1, sizes, tr.seed + 777, tr.temperature);
-      const batches = subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, probeStreams[k]!.next(), tr.seed + 777, i + 1, k)).batch);
+      const batches = subset.map((k) => taskBatch(tasks[k]!, trainRows(tasks[k]!, probeStreams[k]!.next(), tr.seed + 777, i + 1, k)).batch);
       await s.trainStep(batches, stepWeights(weighting.weights(), subset), 0);
     }
     const ms = (performance.now() - t0) / PROBE_STEPS;
@@ -198,16 +198,16 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
 
   // ---- sessions, restored to the checkpoint's segment with their Dropout draws replayed ----
   const pool = new SessionPool(spec, names, sessionOptions, tr.seed, state0, st.segmentStart);
-  await pool.restore(st.calls, (subset) => subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, [0], tr.seed, 0, k)).batch));
+  await pool.restore(st.calls, (subset) => subset.map((k) => taskBatch(tasks[k]!, trainRows(tasks[k]!, [0], tr.seed, 0, k)).batch));
 
   // ---- evaluation ----
-  const forward = new Map<string, ForwardSession>();
+  const forward = new Map<string, TaskSession>();
   const evaluateAll = async (params: Float32Array): Promise<TaskEvaluation[]> => {
     const out: TaskEvaluation[] = [];
     for (const t of tasks) {
       if (t.validation.length === 0) continue;
       let f = forward.get(t.config.name);
-      if (!f) forward.set(t.config.name, (f = await ForwardSession.create(spec, { threads: sessionOptions.threads, executionProvider: sessionOptions.executionProvider, heads: [t.config.name] })));
+      if (!f) forward.set(t.config.name, (f = await taskSession(spec, t, { threads: sessionOptions.threads, executionProvider: sessionOptions.executionProvider })));
       out.push(await evaluateTask(t, f, params, tr.evalBatchSize));
     }
     return out;
@@ -283,7 +283,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       const subset = tasksForStep(tr.sampling, step + 1, sizes, tr.seed, tr.temperature);
       const session = await pool.forStep(subset, step);
       trained = true;
-      const picked = subset.map((k) => headBatch(tasks[k]!.head.kind, trainRows(tasks[k]!, streams[k]!.next(), tr.seed, step + 1, k)));
+      const picked = subset.map((k) => taskBatch(tasks[k]!, trainRows(tasks[k]!, streams[k]!.next(), tr.seed, step + 1, k)));
       const lr = lrAt(schedule, step + 1);
       const t0 = performance.now();
       const res = await session.trainStep(picked.map((p) => p.batch), stepWeights(weighting.weights(), subset), lr);

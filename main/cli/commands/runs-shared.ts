@@ -34,6 +34,7 @@ export function formatMetrics(m: Record<string, unknown>): string {
     if (typeof m[k] === 'number') parts.push(`${label} ${k === 'pearson' || k === 'spearman' ? (m[k] as number).toFixed(4) : pct(m[k])}`);
   if (typeof m.mse === 'number') parts.push(`mse ${(m.mse as number).toFixed(4)}`);
   if (typeof m.perplexity === 'number') parts.push(`perplexity ${(m.perplexity as number).toFixed(2)}`);
+  for (const k of ['rouge1', 'rouge2', 'rougeL'] as const) if (typeof m[k] === 'number') parts.push(`${k.replace('rouge', 'ROUGE-')} ${pct(m[k])}`);
   return parts.join(' ');
 }
 

@@ -6,6 +6,7 @@ import type { EntityMetrics } from './entities';
 import type { RegressionMetrics } from './regression';
 import type { SquadMetrics } from './squad';
 import type { MaskedLmMetrics } from './masked-lm';
+import type { RougeMetrics } from './rouge';
 
 export { classificationMetrics, prf } from './classification';
 export type { ClassMetrics, ClassificationMetrics } from './classification';
@@ -17,6 +18,8 @@ export { exactMatch, normalizeAnswer, squadMetrics, tokenF1 } from './squad';
 export type { SquadMetrics } from './squad';
 export { maskedLmMetrics, scoreMaskedRows } from './masked-lm';
 export type { MaskedLmMetrics } from './masked-lm';
+export { lcsLength, rougeExample, rougeL, rougeN, rougeScores, rougeTokenize } from './rouge';
+export type { RougeMetrics, RougeScore } from './rouge';
 
 /** The metrics result each task type produces. */
 export interface MetricsByTask {
@@ -25,9 +28,10 @@ export interface MetricsByTask {
   'token-classification': EntityMetrics;
   'extractive-qa': SquadMetrics;
   'masked-lm': MaskedLmMetrics;
+  generation: RougeMetrics;
 }
 
-/** The number a task is ranked by (higher is better): accuracy, Pearson r, entity F1, SQuAD token F1, masked-token accuracy. */
+/** The number a task is ranked by (higher is better): accuracy, Pearson r, entity F1, SQuAD token F1, masked-token accuracy, ROUGE-L F1. */
 export function primaryMetric<T extends TaskType>(taskType: T, result: MetricsByTask[T]): number {
   const r = result as MetricsByTask[TaskType];
   switch (taskType) {
@@ -41,6 +45,8 @@ export function primaryMetric<T extends TaskType>(taskType: T, result: MetricsBy
       return (r as SquadMetrics).f1;
     case 'masked-lm':
       return (r as MaskedLmMetrics).accuracy;
+    case 'generation':
+      return (r as RougeMetrics).rougeL;
     default:
       throw new Error(`primaryMetric: unknown task type '${String(taskType)}'`);
   }
