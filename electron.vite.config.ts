@@ -38,6 +38,8 @@ export default defineConfig({
     base: './',
     resolve: { alias: { '@renderer': resolve(__dirname, 'renderer/src') } },
     plugins: [vue(), devCsp()],
+    // vue-i18n's feature flags (as vitest.config.ts sets them): composition API only, no devtools in production.
+    define: { __VUE_I18N_FULL_INSTALL__: true, __VUE_I18N_LEGACY_API__: false, __INTLIFY_PROD_DEVTOOLS__: false },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // chart-harness.html: a static page that streams 100k points into the dashboard chart (test/e2e/chart-stream.e2e.ts)

@@ -133,6 +133,7 @@ export class WordPieceTokenizer {
     tk.setPreTokenizer(hf.bertPreTokenizer());
     tk.setPostProcessor(hf.bertProcessing(['[SEP]', SEP_ID], ['[CLS]', CLS_ID]));
     tk.setDecoder(hf.wordPieceDecoder('##', true));
+    tk.addSpecialTokens([...SPECIAL_TOKENS]); // typed "[MASK]" is one token (fill-mask), never split or lowercased
     return new WordPieceTokenizer(tk);
   }
 

@@ -106,9 +106,12 @@ test('masked-LM pre-training, then fine-tuning from that run', async () => {
   const fineRun = JSON.parse((await chorus('run', String((JSON.parse(f.stdout).run ?? JSON.parse(f.stdout)).id), '--json')).stdout).run;
   assert.equal(fineRun.status, 'completed', fineRun.error);
   assert.deepEqual([fineRun.config.backbone.hidden, fineRun.config.backbone.layers, fineRun.plan.vocabSize], [32, 1, preRun.plan.vocabSize]);
-  const predict = await chorus('predict', String(preRun.id), '--text', 'the film was [MASK]');
+  const predict = await chorus('predict', String(preRun.id), '--text', 'the film was [MASK]', '--json');
   assert.equal(predict.code, 0, predict.stderr);
-  assert.match(predict.stdout, /mlm/);
+  const fills = JSON.parse(predict.stdout).mlm.fills as { token: string; score: number }[][];
+  assert.equal(fills.length, 1, 'one [MASK], one list of candidates');
+  assert.equal(fills[0]!.length, 5);
+  assert.ok(fills[0]!.every((f, i) => i === 0 || f.score <= fills[0]![i - 1]!.score), 'likeliest first');
 });
 
 test('domain adaptation: pre-training continues on an imported model (its masked-LM head included), then fine-tuning', async () => {

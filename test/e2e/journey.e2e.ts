@@ -146,7 +146,7 @@ test('Playground: every head of the run answers one sentence', async () => {
 
 test('every view fits a 1280×800 window without sideways scrolling', async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  for (const view of ['Datasets', 'Train', 'Compare', 'Playground']) {
+  for (const view of ['Datasets', 'Models', 'Train', 'Compare', 'Playground']) {
     await page.getByTestId(`nav-${view}`).click();
     await page.waitForTimeout(150);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

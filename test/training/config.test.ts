@@ -141,7 +141,7 @@ test('unknown task type', () => {
   expectError(
     input,
     'tasks[1].type',
-    "unknown task type 'foo' (expected one of classification, regression, token-classification, extractive-qa, masked-lm)",
+    "unknown task type 'foo' (expected one of classification, regression, token-classification, extractive-qa, masked-lm, generation)",
   );
   const missing = minimal({ tasks: [{ name: 'a', dataset: 'd' }] });
   expectError(missing, 'tasks[0].type', 'required');

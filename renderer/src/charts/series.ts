@@ -84,6 +84,13 @@ export class SeriesBuffer {
     return best < 0 ? undefined : { x: this.xs[best]!, y: this.ys[best]! };
   }
 
+  /** The point with the smallest y (first of equals), or undefined when empty. */
+  min(): { x: number; y: number } | undefined {
+    let best = -1;
+    for (let i = 0; i < this.n; i++) if (best < 0 || this.ys[i]! < this.ys[best]!) best = i;
+    return best < 0 ? undefined : { x: this.xs[best]!, y: this.ys[best]! };
+  }
+
   /** Plain points (tests, small series). */
   toArray(): { x: number; y: number }[] {
     const out: { x: number; y: number }[] = [];

@@ -1,9 +1,10 @@
 // Every selected run's validation predictions of one task, side by side: rows aligned by example, the per-example
-// filters (disagreement, wrong answers, judged by entities for tagging tasks) and the searchable text of an input.
+// filters (disagreement, wrong answers, judged by entities for tagging tasks; a masked-LM text is right when every
+// masked token was) and the searchable text of an input.
 import type { CallResult } from '../../../main/api/contract';
 
 export type PredictionRow = CallResult<'runs.predictions'>['rows'][number];
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa'] as const;
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 export interface TaskInfo { name: string; type: TaskType }
 
@@ -92,9 +93,10 @@ export function isWrong(type: TaskType, row: PredictionRow | undefined): boolean
 
 /** What two runs must share to agree on an example. */
 function outputKey(type: TaskType, row: PredictionRow): string {
-  const o = (row.output ?? {}) as { label?: string; tags?: string[]; answer?: string };
+  const o = (row.output ?? {}) as { label?: string; tags?: string[]; answer?: string; predicted?: string[] };
   if (type === 'classification') return String(o.label);
   if (type === 'token-classification') return entityKey(o.tags);
+  if (type === 'masked-lm') return (o.predicted ?? []).join('\u0000');
   return String(o.answer ?? '').trim().toLowerCase();
 }
 
@@ -122,7 +124,7 @@ export function matchesFilter(type: TaskType, ex: AlignedExample, filter: Exampl
   }
 }
 
-/** The searchable text of an example's input: sentence (and pair), tokens, or question and context. */
+/** The searchable text of an example's input: sentence (and pair), tokens, or question and context (masked LM: the text). */
 export function inputText(input: unknown): string {
   const i = (input ?? {}) as { text?: string; textPair?: string; tokens?: string[]; question?: string; context?: string };
   if (Array.isArray(i.tokens)) return i.tokens.join(' ');

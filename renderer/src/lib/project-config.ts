@@ -56,8 +56,30 @@ export interface TaskDraft {
   extra: Record<string, unknown>;
 }
 
+/**
+ * Where the backbone's weights come from: a fresh one ('scratch'), a masked-LM pre-training run on the tasks' text
+ * first ('pretrain'), an imported model ('model': `backbone.from: 'pretrained'`) or an earlier run ('run').
+ */
+export const BACKBONE_SOURCES = ['scratch', 'pretrain', 'model', 'run'] as const;
+export type BackboneSource = (typeof BACKBONE_SOURCES)[number];
+/** How long the pre-training run of 'pretrain' trains (steps, or a time budget in minutes), and how it masks. */
+export interface PretrainDraft { length: 'steps' | 'budget'; steps?: number; minutes?: number; wholeWordMasking: boolean }
+export const DEFAULT_PRETRAIN: PretrainDraft = { length: 'steps', steps: 1000, minutes: 10, wholeWordMasking: false };
+
 /** Number fields are undefined when left empty (the schema's default then applies). */
-export interface BackboneDraft { hidden?: number; layers?: number; heads?: number; intermediate?: number; maxLength?: number; vocabSize?: number }
+export interface BackboneDraft {
+  hidden?: number; layers?: number; heads?: number; intermediate?: number; maxLength?: number; vocabSize?: number;
+  /** Missing: 'scratch'. */
+  source?: BackboneSource;
+  /** With 'model': an imported model's id (as text), or whatever `backbone.path` a loaded config named (a name, a folder). */
+  model?: string;
+  /** With 'run': the earlier run's id. */
+  run?: number;
+  /** With 'pretrain' (kept when another source is picked, so switching back restores it). */
+  pretrain?: PretrainDraft;
+}
+/** Whether the backbone's shape and vocabulary come from elsewhere (an imported model or an earlier run). */
+export const loadsBackbone = (b: BackboneDraft): boolean => b.source === 'model' || b.source === 'run';
 /** How long to train: a step count, epochs (turned into steps here), or a time budget (steps follow the speed). */
 export type LengthMode = 'steps' | 'epochs' | 'budget';
 export interface TrainingDraft {
@@ -151,14 +173,48 @@ export function trainingFromConfig(t: Obj, device: unknown): TrainingDraft {
   };
 }
 
-/** The backbone fields of a config; an intermediate of exactly 4 × hidden was filled in by the form (it follows the width). */
-export function backboneFromConfig(v: unknown): BackboneDraft {
+/**
+ * The backbone fields of a config; an intermediate of exactly 4 × hidden was filled in by the form (it follows the
+ * width). `pretrainFirst` is the saved project's pre-training plan (PROJECT_PRETRAIN_KEY), when it has one.
+ */
+export function backboneFromConfig(v: unknown, pretrainFirst?: unknown): BackboneDraft {
   const b = obj(v);
   const hidden = num(b.hidden), intermediate = num(b.intermediate);
-  return {
+  const from = typeof b.from === 'string' ? b.from : 'scratch';
+  const run = /^run:(\d+)$/.exec(from);
+  const draft: BackboneDraft = {
     hidden, layers: num(b.layers), heads: num(b.heads), intermediate: intermediate !== undefined && intermediate === 4 * (hidden ?? NaN) ? undefined : intermediate,
     maxLength: num(b.maxLength), vocabSize: num(obj(b.tokenizer).vocabSize),
   };
+  if (from === 'pretrained') Object.assign(draft, { source: 'model', model: typeof b.path === 'string' ? b.path : undefined });
+  else if (run) Object.assign(draft, { source: 'run', run: Number(run[1]) });
+  if (isObj(pretrainFirst)) {
+    const p = pretrainFirst;
+    const seconds = num(p.budgetSeconds);
+    draft.pretrain = {
+      length: seconds !== undefined ? 'budget' : 'steps', steps: num(p.steps) ?? DEFAULT_PRETRAIN.steps, minutes: seconds !== undefined ? seconds / 60 : DEFAULT_PRETRAIN.minutes,
+      wholeWordMasking: p.wholeWordMasking === true,
+    };
+    if (draft.source === undefined) draft.source = 'pretrain';
+  }
+  return strip(draft as Obj) as BackboneDraft;
+}
+
+/**
+ * The key of a saved project's config that holds the pre-training plan of 'pretrain first' (steps or budgetSeconds,
+ * wholeWordMasking). It is the renderer's: never part of a run config (buildConfig leaves it out).
+ */
+export const PROJECT_PRETRAIN_KEY = 'pretrainFirst';
+
+/** The pre-training plan a project saves with its run config (undefined unless the source is 'pretrain'). */
+export function pretrainPlanOf(b: BackboneDraft): Obj | undefined {
+  if (b.source !== 'pretrain') return undefined;
+  const p = b.pretrain ?? DEFAULT_PRETRAIN;
+  return strip({
+    steps: p.length === 'steps' ? p.steps : undefined,
+    budgetSeconds: p.length === 'budget' && p.minutes !== undefined ? Math.round(p.minutes * 60) : undefined,
+    wholeWordMasking: p.wholeWordMasking,
+  });
 }
 
 /** What the Train view's form holds; `steps` as the config gets them (typed, or from epochs). */
@@ -170,23 +226,13 @@ export interface ProjectDraft { name: string; backbone: BackboneDraft; training:
  * arguments) and no undefined keys.
  */
 export function buildConfig(base: Obj, d: ProjectDraft): Obj {
-  const b = d.backbone;
   const t = d.training;
-  const hidden = b.hidden;
   const bt = obj(base.training);
+  const { [PROJECT_PRETRAIN_KEY]: _plan, ...rest } = base;
   return JSON.parse(JSON.stringify({
-    ...base,
+    ...rest,
     name: d.name.trim(),
-    backbone: strip({
-      ...obj(base.backbone),
-      hidden,
-      layers: b.layers,
-      heads: b.heads,
-      // Left empty, the feed-forward size follows the width (the schema's fixed default suits hidden 256 only).
-      intermediate: b.intermediate ?? (hidden !== undefined && hidden > 0 ? 4 * hidden : undefined),
-      maxLength: b.maxLength,
-      tokenizer: strip({ ...obj(obj(base.backbone).tokenizer), vocabSize: b.vocabSize }),
-    }),
+    backbone: backboneToConfig(obj(base.backbone), d.backbone),
     tasks: d.tasks.map(taskToConfig),
     training: strip({
       ...bt,
@@ -201,9 +247,46 @@ export function buildConfig(base: Obj, d: ProjectDraft): Obj {
   })) as Obj;
 }
 
+/**
+ * The backbone of a run config. A fresh backbone (scratch, or pre-trained first) gets its size and vocabulary; one
+ * loaded from an imported model or an earlier run gets `from` (and `path`) instead, since that source fixes them
+ * (main fills them in when the run is created); the maximum length stays, capped by the source.
+ */
+export function backboneToConfig(base: Obj, b: BackboneDraft): Obj {
+  const { from: _from, path: _path, hidden: _h, layers: _l, heads: _a, intermediate: _i, ...keep } = base;
+  const tokenizer = obj(base.tokenizer);
+  if (loadsBackbone(b)) {
+    const { vocabSize: _v, ...tok } = tokenizer;
+    return strip({
+      ...keep,
+      from: b.source === 'model' ? 'pretrained' : `run:${b.run ?? ''}`,
+      path: b.source === 'model' && b.model ? b.model : undefined,
+      maxLength: b.maxLength,
+      tokenizer: Object.keys(tok).length ? tok : undefined,
+    });
+  }
+  const hidden = b.hidden;
+  return strip({
+    ...keep,
+    hidden,
+    layers: b.layers,
+    heads: b.heads,
+    // Left empty, the feed-forward size follows the width (the schema's fixed default suits hidden 256 only).
+    intermediate: b.intermediate ?? (hidden !== undefined && hidden > 0 ? 4 * hidden : undefined),
+    maxLength: b.maxLength,
+    tokenizer: strip({ ...tokenizer, vocabSize: b.vocabSize }),
+  });
+}
+
+/** What a project saves: the run config, and the pre-training plan when the backbone is pre-trained first. */
+export function projectConfigOf(config: Obj, b: BackboneDraft): Obj {
+  const plan = pretrainPlanOf(b);
+  return plan ? { ...config, [PROJECT_PRETRAIN_KEY]: plan } : config;
+}
+
 /** The paths the form has a field for (`tasks[1].label`, `backbone.heads`); issues on other paths are listed on their own. */
 export function fieldPathsOf(tasks: readonly TaskDraft[]): Set<string> {
-  const paths = new Set(['name', 'device', 'backbone.hidden', 'backbone.layers', 'backbone.heads', 'backbone.intermediate', 'backbone.maxLength', 'backbone.tokenizer.vocabSize']);
+  const paths = new Set(['name', 'device', 'backbone.from', 'backbone.path', 'backbone.hidden', 'backbone.layers', 'backbone.heads', 'backbone.intermediate', 'backbone.maxLength', 'backbone.tokenizer.vocabSize']);
   for (const k of ['steps', 'budgetSeconds', 'batchSize', 'lr', 'warmup', 'schedule', 'evalEvery', 'seed', 'sampling', 'weighting', 'temperature', 'baselines', 'earlyStopping.metric', 'earlyStopping.patience'])
     paths.add(`training.${k}`);
   tasks.forEach((t, i) => {

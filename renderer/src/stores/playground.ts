@@ -15,8 +15,10 @@ export type RegressionOutput = Extract<HeadOutput, { value: number }>;
 export type TokenOutput = Extract<HeadOutput, { tags: string[] }>;
 export type QaOutput = Extract<HeadOutput, { answer: string }>;
 export type SkippedOutput = Extract<HeadOutput, { skipped: string }>;
+/** A masked-LM head's answer: the most likely tokens for each [MASK] of the text. */
+export type FillOutput = Extract<HeadOutput, { fills: unknown }>;
 
-export type TaskType = 'classification' | 'regression' | 'token-classification' | 'extractive-qa';
+export type TaskType = 'classification' | 'regression' | 'token-classification' | 'extractive-qa' | 'masked-lm';
 export interface TaskInfo { name: string; type: TaskType; pair: boolean }
 
 /** The inputs a prediction was made from (the grid draws spans on these, not on what is being typed since). */
@@ -30,7 +32,7 @@ export type RunResult =
 /** Runs that may have a checkpoint to answer from. */
 export const ANSWERING: RunRow['status'][] = ['completed', 'stopped'];
 
-const TYPES: readonly TaskType[] = ['classification', 'regression', 'token-classification', 'extractive-qa'];
+const TYPES: readonly TaskType[] = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'];
 
 /** The tasks of a run's config (the renderer sees configs as unknown; anything malformed is left out). */
 export function tasksOf(run: Pick<RunRow, 'config'>): TaskInfo[] {

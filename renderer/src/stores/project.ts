@@ -11,7 +11,8 @@ import type { CallResult } from '../../../main/api/contract';
 import type { DatasetSummary } from '../../../main/data/types';
 import { useDatasetsStore, type TaskMapping } from './datasets';
 import {
-  DEFAULT_BACKBONE, DEFAULT_TRAINING, DEFAULTS, backboneFromConfig, buildConfig, fieldPathsOf, num, obj, taskFromConfig, taskFromDataset, trainingFromConfig,
+  DEFAULT_BACKBONE, DEFAULT_TRAINING, DEFAULTS, PROJECT_PRETRAIN_KEY, backboneFromConfig, buildConfig, fieldPathsOf, num, obj, projectConfigOf, taskFromConfig,
+  taskFromDataset, trainingFromConfig,
   type BackboneDraft, type Obj, type TaskDraft, type TrainingDraft,
 } from '../lib/project-config';
 import { normalisedShares, stepsPerEpoch, trainRowsOf } from '../lib/training-estimates';
@@ -67,7 +68,10 @@ export const useProjectStore = defineStore('project', () => {
     buildConfig(base, { name: name.value, backbone: backbone.value, training: training.value, tasks: tasks.value, steps: steps.value }),
   );
   const configJson = computed(() => JSON.stringify(config.value));
-  const dirty = computed(() => configJson.value !== savedJson.value);
+  /** What projects.save gets: the run config, and the pre-training plan when the backbone is pre-trained first. */
+  const projectConfig = computed<Obj>(() => projectConfigOf(config.value, backbone.value));
+  const projectJson = computed(() => JSON.stringify(projectConfig.value));
+  const dirty = computed(() => projectJson.value !== savedJson.value);
   /** Checked, with no issues, for the config as it is now: Train may start. */
   const ready = computed(() => tasks.value.length > 0 && checked.value && !checking.value && checkedJson.value === configJson.value && !issues.value.length);
 
@@ -96,11 +100,12 @@ export const useProjectStore = defineStore('project', () => {
     const c = obj(row.config);
     projectId.value = row.id;
     name.value = row.name;
-    backbone.value = backboneFromConfig(c.backbone);
+    const { [PROJECT_PRETRAIN_KEY]: plan, ...runConfig } = c;
+    backbone.value = backboneFromConfig(c.backbone, plan);
     training.value = trainingFromConfig(obj(c.training), c.device);
     tasks.value = Array.isArray(c.tasks) ? c.tasks.map(taskFromConfig) : [];
-    base = c;
-    savedJson.value = configJson.value;
+    base = runConfig;
+    savedJson.value = projectJson.value;
   }
 
   function remember(row: ProjectRow): void {
@@ -150,12 +155,12 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   async function save(): Promise<number | undefined> {
-    const sent = configJson.value;
-    const row = await persist({ id: projectId.value, name: name.value.trim() || t('project.untitled'), config: config.value });
+    const sent = projectJson.value;
+    const row = await persist({ id: projectId.value, name: name.value.trim() || t('project.untitled'), config: projectConfig.value });
     if (!row) return undefined;
     projectId.value = row.id;
     name.value = row.name;
-    savedJson.value = sent === configJson.value ? sent : savedJson.value;
+    savedJson.value = sent === projectJson.value ? sent : savedJson.value;
     return row.id;
   }
 
@@ -196,7 +201,7 @@ export const useProjectStore = defineStore('project', () => {
   async function duplicate(): Promise<number | undefined> {
     if (!(await saveIfChanged())) return undefined;
     const copyName = freeName(t('project.copyOf', { name: name.value.trim() || t('project.untitled') }));
-    const row = await persist({ name: copyName, config: { ...config.value, name: copyName } });
+    const row = await persist({ name: copyName, config: { ...projectConfig.value, name: copyName } });
     if (row) apply(row);
     return row?.id;
   }
@@ -272,7 +277,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   return {
-    projectId, name, tasks, backbone, training, projects, machine, issues, checked, checking, saving, loaded, error, config, dirty, ready,
+    projectId, name, tasks, backbone, training, projects, machine, issues, checked, checking, saving, loaded, error, config, projectConfig, dirty, ready,
     trainRows, epochSteps, steps, shares, issuesByPath, otherIssues,
     load, loadMachine, save, open, create, rename, duplicate, remove, check, addTask, updateTask, removeTask, setBackbone, setTraining, datasetOf,
   };

@@ -11,7 +11,7 @@ import { problemOf, type Problem } from '../lib/error-text';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
-export type AppView = 'Datasets' | 'Train' | 'Compare' | 'Playground';
+export type AppView = 'Datasets' | 'Models' | 'Train' | 'Compare' | 'Playground';
 export type ProjectRow = CallResult<'projects.createDemo'>;
 
 export const THEME_KEY = 'chorus.theme';
@@ -52,6 +52,8 @@ export const useSettingsStore = defineStore('settings', () => {
   const requestedView = ref<AppView | undefined>();
   /** The demo project once created, so the Train view can open it. */
   const demoProject = ref<ProjectRow | undefined>();
+  /** The language of the demo created (its datasets differ by language). */
+  const demoLanguage = ref<Locale | undefined>();
   const demoBusy = ref(false);
   const demoError = ref<Problem | undefined>();
 
@@ -82,14 +84,19 @@ export const useSettingsStore = defineStore('settings', () => {
     requestedView.value = view;
   }
 
-  /** Imports the bundled demo datasets and creates the three-task demo project, then refreshes the datasets list. */
+  /**
+   * Imports the bundled demo datasets of the interface's language (English: spam, similarity, QA; Chinese: CMRC 2018
+   * reading comprehension and question types) and creates the demo project, then refreshes the datasets list.
+   */
   async function createDemo(): Promise<ProjectRow | undefined> {
     if (demoBusy.value) return undefined;
     demoBusy.value = true;
     demoError.value = undefined;
     try {
-      const row = await call('projects.createDemo', {});
+      const language = locale.value;
+      const row = await call('projects.createDemo', { language });
       demoProject.value = row;
+      demoLanguage.value = language;
       await useDatasetsStore().load();
       return row;
     } catch (err) {
@@ -100,5 +107,5 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
-  return { locale, theme, requestedView, demoProject, demoBusy, demoError, setLocale, setTheme, requestView, createDemo };
+  return { locale, theme, requestedView, demoProject, demoLanguage, demoBusy, demoError, setLocale, setTheme, requestView, createDemo };
 });
