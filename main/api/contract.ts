@@ -116,7 +116,15 @@ export const CALLS = {
   ),
   /** Every head of a trained run on one input. */
   'runs.predict': call<Record<string, TaskOutput | { skipped: string }>>()(
-    z.object({ id, text: z.string().min(1).max(100_000), textPair: z.string().max(100_000).optional(), context: z.string().max(1_000_000).optional() }).strict(),
+    z.object({
+      id, text: z.string().min(1).max(100_000), textPair: z.string().max(100_000).optional(), context: z.string().max(1_000_000).optional(),
+      /** Generation heads: how to decode (the task's own settings otherwise). */
+      decode: z.object({
+        strategy: z.enum(['greedy', 'beam', 'sample']).optional(), numBeams: z.number().int().min(1).max(16).optional(), maxLength: z.number().int().min(1).max(512).optional(),
+        lengthPenalty: z.number().optional(), noRepeatNgramSize: z.number().int().min(0).optional(), temperature: z.number().positive().optional(),
+        topP: z.number().gt(0).max(1).optional(), seed: z.number().int().min(0).optional(),
+      }).strict().optional(),
+    }).strict(),
   ),
 
   /** Imported pre-trained models (the Models list). */

@@ -61,7 +61,7 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
     return { deleted: id };
   },
   'runs.predictions': ({ id, task, offset, limit, onlyWrong }, ctx) => ctx.runs.runs.predictions(id, task, { offset, limit, onlyWrong }),
-  'runs.predict': async ({ id, text, textPair, context }, ctx) => {
+  'runs.predict': async ({ id, text, textPair, context, decode }, ctx) => {
     let m = models.get(id);
     if (!m) {
       const row = ctx.runs.runs.getRun(id);
@@ -74,6 +74,6 @@ export const runHandlers: Pick<Handlers, RunCalls> = {
         void pm.then((x) => x.release()).catch(() => undefined);
       }
     }
-    return (await m).predict({ text, textPair, context });
+    return (await m).predict({ text, textPair, context }, decode);
   },
 };
