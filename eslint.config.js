@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 
-const RENDERER_MAY_IMPORT = 'the renderer imports only types from main/api/contract and main/data/types';
+const RENDERER_MAY_IMPORT = 'the renderer imports only types from main/api/contract and main/data/types (and the pure error catalog)';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/artifacts/**', '**/*.tmp.*', '.*/**'] },
@@ -36,7 +36,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+main/(?!api/contract$|data/types$)',
+              regex: '^(\\.\\./)+main/(?!api/contract$|data/types$|data/error-catalog$)',
               message: RENDERER_MAY_IMPORT,
             },
             { regex: '^(\\.\\./)+main/(api/contract|data/types)$', allowTypeImports: true, message: RENDERER_MAY_IMPORT },

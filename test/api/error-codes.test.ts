@@ -121,8 +121,8 @@ test('config issues carry codes: runs.check lists them by field, runs.start refu
   assert.deepEqual(byPath['tasks[1].type'], {
     path: 'tasks[1].type',
     code: 'config_unknown_task_type',
-    params: { value: "'sorting'", expected: 'classification, regression, token-classification, extractive-qa, masked-lm' },
-    message: "unknown task type 'sorting' (expected one of classification, regression, token-classification, extractive-qa, masked-lm)",
+    params: { value: "'sorting'", expected: 'classification, regression, token-classification, extractive-qa, masked-lm, generation' },
+    message: "unknown task type 'sorting' (expected one of classification, regression, token-classification, extractive-qa, masked-lm, generation)",
   });
   assert.equal(byPath['training.sampling']?.code, 'config_unknown_sampling');
   for (const i of check.issues) assert.equal(i.message, renderError(i.code, i.params), i.path);
