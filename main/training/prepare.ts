@@ -263,7 +263,7 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
       };
       const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
       return {
-        ...common, head: { name: t.name, kind: 'sequence_classification', numLabels: map.names.length }, labels: map.names,
+        ...common, head: headOf(t, map.names.length), labels: map.names,
         train: await encodeClassification(tok, train, maxLength), validation: await encodeClassification(tok, val, maxLength),
         validationSources: val.map((e) => ({ kind: 'text', text: e.text, textPair: e.textPair, gold: e.label })),
       };
@@ -276,7 +276,7 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
       });
       const train = pick(r.train, 'train'), val = pick(r.validation, 'validation');
       return {
-        ...common, head: { name: t.name, kind: 'regression' }, labels: [],
+        ...common, head: headOf(t, 0), labels: [],
         train: await encodeClassification(tok, train, maxLength), validation: await encodeClassification(tok, val, maxLength),
         validationSources: val.map((e) => ({ kind: 'text', text: e.text, textPair: e.textPair, gold: e.label })),
       };
@@ -291,7 +291,7 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
       const train = await encodeTokenClassification(tok, trainRows.map((x, i) => ({ words: x.words, labels: ids(trainTags[i]!) })), maxLength);
       const validation = await encodeTokenClassification(tok, valRows.map((x) => ({ words: x.words, labels: ids(toIob2(x.tags)) })), maxLength);
       return {
-        ...common, head: { name: t.name, kind: 'token_classification', numLabels: map.names.length }, labels: map.names,
+        ...common, head: headOf(t, map.names.length), labels: map.names,
         train, validation,
         validationSources: valRows.map((x, i) => ({ kind: 'words', words: x.words, gold: x.tags, wordIds: validation[i]!.wordIds })),
       };
@@ -302,7 +302,7 @@ async function encodeTask(r: RawTask, config: RunConfig, tok: WordPieceTokenizer
       const train = (await encodeQa(tok, trainEx, { maxLength })).map(asInputs);
       const qaWindows = await encodeQa(tok, valEx, { maxLength });
       return {
-        ...common, head: { name: t.name, kind: 'span_extraction' }, labels: [],
+        ...common, head: headOf(t, 0), labels: [],
         train, validation: qaWindows.map(asInputs), qaWindows, windowOf: qaWindows.map((w) => w.exampleIndex),
         validationSources: valEx.map((e) => ({ kind: 'qa', question: e.question, context: e.context, gold: e.answers.map((a) => a.text) })),
       };
@@ -330,7 +330,7 @@ async function encodeMaskedLm(r: RawTask, t: MaskedLmTask, config: RunConfig, to
     return { ...e, ids: m.ids, maskedPositions: m.positions, maskedLabels: m.labels };
   });
   return {
-    ...common, head: { name: t.name, kind: 'masked_lm' }, labels: [], train: await encode(r.train), validation,
+    ...common, head: headOf(t, 0), labels: [], train: await encode(r.train), validation,
     validationSources: r.validation.map((row) => ({ kind: 'masked', text: str(row.text) })), masking, tokens,
   };
 }
