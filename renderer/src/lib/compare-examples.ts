@@ -1,10 +1,10 @@
 // Every selected run's validation predictions of one task, side by side: rows aligned by example, the per-example
 // filters (disagreement, wrong answers, judged by entities for tagging tasks; a masked-LM text is right when every
-// masked token was) and the searchable text of an input.
+// masked token was; generated text is scored, not judged right or wrong) and the searchable text of an input.
 import type { CallResult } from '../../../main/api/contract';
 
 export type PredictionRow = CallResult<'runs.predictions'>['rows'][number];
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'] as const;
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm', 'generation'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 export interface TaskInfo { name: string; type: TaskType }
 
@@ -48,6 +48,8 @@ export function alignmentProblem(task: string, names: readonly string[], perRun:
 // ---- per-example filters ----
 
 export type ExampleFilter = 'all' | 'disagree' | 'any-wrong' | 'all-wrong';
+/** The filters that mean something for a task type: generated text has a score, not a verdict. */
+export const filtersFor = (type: TaskType): ExampleFilter[] => (type === 'generation' ? ['all', 'disagree'] : ['all', 'disagree', 'any-wrong', 'all-wrong']);
 /** A regression prediction further than this from gold counts as wrong, and two further apart as a disagreement. */
 export const REGRESSION_TOLERANCE = 0.5;
 
@@ -97,6 +99,7 @@ function outputKey(type: TaskType, row: PredictionRow): string {
   if (type === 'classification') return String(o.label);
   if (type === 'token-classification') return entityKey(o.tags);
   if (type === 'masked-lm') return (o.predicted ?? []).join('\u0000');
+  if (type === 'generation') return generatedText(row).trim().replace(/\s+/g, ' ');
   return String(o.answer ?? '').trim().toLowerCase();
 }
 
@@ -124,10 +127,20 @@ export function matchesFilter(type: TaskType, ex: AlignedExample, filter: Exampl
   }
 }
 
-/** The searchable text of an example's input: sentence (and pair), tokens, or question and context (masked LM: the text). */
+/** The searchable text of an example's input: sentence (and pair), tokens, question and context, or a generation source. */
 export function inputText(input: unknown): string {
-  const i = (input ?? {}) as { text?: string; textPair?: string; tokens?: string[]; question?: string; context?: string };
+  const i = (input ?? {}) as { text?: string; textPair?: string; tokens?: string[]; question?: string; context?: string; source?: string };
   if (Array.isArray(i.tokens)) return i.tokens.join(' ');
+  if (typeof i.source === 'string') return i.source;
   if (i.question !== undefined) return `${i.question} ${i.context ?? ''}`;
   return i.textPair !== undefined ? `${i.text ?? ''} ${i.textPair}` : String(i.text ?? '');
 }
+
+// ---- generation ----
+
+/** A generation prediction's text ('' when the output is not one). */
+export const generatedText = (row: PredictionRow): string => String((row.output as { text?: unknown } | null)?.text ?? '');
+/** Whether generation ended with the end token (false: it stopped at the most target tokens). */
+export const generationFinished = (row: PredictionRow): boolean => (row.output as { finished?: unknown } | null)?.finished !== false;
+/** A generation example's references (gold holds all of them; a single string is one). */
+export const referencesOf = (gold: unknown): string[] => (Array.isArray(gold) ? gold.map(String) : gold === null || gold === undefined ? [] : [String(gold)]);

@@ -19,10 +19,30 @@ export function taskDatasets(config: Obj): string[] {
   return out;
 }
 
+/** The columns each task type reads text from, by their config keys (defaults as main/training/config.ts has them). */
+const TEXT_KEYS: Record<string, [string, string | undefined][]> = {
+  classification: [['text', 'text'], ['textPair', undefined]], regression: [['text', 'text'], ['textPair', undefined]],
+  'token-classification': [['tokens', 'tokens']], 'extractive-qa': [['question', 'question'], ['context', 'context']],
+  generation: [['source', 'source'], ['target', 'target']],
+};
+
+/**
+ * The text columns pre-training reads of a dataset: undefined (main takes every text and token-list column) unless a
+ * generation task reads it, whose source and target are often lists of sentences (a JSON column main would not
+ * take); then every column the dataset's tasks read text from.
+ */
+export function pretrainText(config: Obj, dataset: string): string[] | undefined {
+  const tasks = (Array.isArray(config.tasks) ? config.tasks : []).map(obj).filter((t) => t.dataset === dataset);
+  if (!tasks.some((t) => t.type === 'generation')) return undefined;
+  const cols = tasks.flatMap((t) => (TEXT_KEYS[String(t.type)] ?? []).map(([k, fallback]) => (typeof t[k] === 'string' ? (t[k] as string) : fallback)));
+  return [...new Set(cols.filter((c): c is string => !!c))];
+}
+
 /**
  * The pre-training run for a project's run config: one masked-LM task over the text of every task dataset (the first
- * as `dataset`, the rest as `corpus`; every text column), the project's backbone size and vocabulary from scratch, its
- * optimiser settings, and the plan's length (steps, or a time budget) with early stopping off.
+ * as `dataset`, the rest as `corpus`; every text column, or the columns a generation task reads), the project's
+ * backbone size and vocabulary from scratch, its optimiser settings, and the plan's length (steps, or a time budget)
+ * with early stopping off.
  */
 export function pretrainingConfig(config: Obj, plan: PretrainDraft = DEFAULT_PRETRAIN, name = `${String(config.name ?? '')} · pre-training`): Obj {
   const [first, ...rest] = taskDatasets(config);
@@ -35,7 +55,8 @@ export function pretrainingConfig(config: Obj, plan: PretrainDraft = DEFAULT_PRE
     name,
     backbone: { ...backbone, from: 'scratch' },
     tasks: [strip({
-      name: PRETRAIN_TASK, type: 'masked-lm', dataset: first, corpus: rest.length ? rest.map((dataset) => ({ dataset })) : undefined,
+      name: PRETRAIN_TASK, type: 'masked-lm', dataset: first, text: first === undefined ? undefined : pretrainText(config, first),
+      corpus: rest.length ? rest.map((dataset) => strip({ dataset, text: pretrainText(config, dataset) })) : undefined,
       wholeWordMasking: plan.wholeWordMasking,
     })],
     training: strip({

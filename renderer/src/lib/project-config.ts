@@ -1,10 +1,15 @@
 // A project's draft as the Train view edits it — task, backbone and training drafts, the labels and defaults the
-// form offers — and the conversions between a draft and a run config (main/training/config.ts's schema).
+// form offers — and the conversions between a draft and a run config (main/training/config.ts's schema). A generation
+// task's own settings are in generation-config.ts.
 import type { DatasetSummary } from '../../../main/data/types';
 import type { TaskMapping } from '../stores/datasets';
+import { isObj, num, obj, oneOf, strip, type Obj } from './config-json';
+import { GENERATION_FIELD_PATHS, GENERATION_KEYS, generationFromConfig, generationToConfig, type GenerationDraft } from './generation-config';
+
+export { isObj, num, obj, strip, type Obj };
 
 // Mirrors of main/training/config.ts (the renderer may import types from the contract only).
-export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa'] as const;
+export const TASK_TYPES = ['classification', 'regression', 'token-classification', 'extractive-qa', 'generation'] as const;
 export const SAMPLING = ['joint', 'proportional', 'temperature', 'round-robin'] as const;
 export const WEIGHTING = ['static', 'equal', 'uncertainty', 'dwa'] as const;
 export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
@@ -21,19 +26,23 @@ export type Device = (typeof DEVICES)[number];
  * key in the messages' `metrics`.
  */
 export const PRIMARY_METRIC = {
-  classification: 'accuracy', regression: 'pearsonR', 'token-classification': 'entityF1', 'extractive-qa': 'squadF1',
+  classification: 'accuracy', regression: 'pearsonR', 'token-classification': 'entityF1', 'extractive-qa': 'squadF1', generation: 'rougeL',
 } as const satisfies Record<TaskType, string>;
 
-export const COLUMN_FIELDS = ['text', 'textPair', 'label', 'tokens', 'tags', 'question', 'context', 'answers'] as const;
+export const COLUMN_FIELDS = ['text', 'textPair', 'label', 'tokens', 'tags', 'question', 'context', 'answers', 'source', 'target'] as const;
 export type ColumnField = (typeof COLUMN_FIELDS)[number];
-/** How the form names a column field: a key of the messages' `columnFields` (a regression's label is its target). */
-export type FieldLabel = ColumnField | 'target' | 'source';
+/**
+ * How the form names a column field: a key of the messages' `columnFields` (a regression's label is its target, a
+ * generation task's target is text).
+ */
+export type FieldLabel = ColumnField | 'target' | 'source' | 'targetText';
 /** The column fields each task type reads; optional ones may be left empty. */
 export const TYPE_FIELDS: Record<TaskType, { field: ColumnField; label: FieldLabel; optional?: boolean }[]> = {
   classification: [{ field: 'text', label: 'text' }, { field: 'textPair', label: 'textPair', optional: true }, { field: 'label', label: 'label' }],
   regression: [{ field: 'text', label: 'text' }, { field: 'textPair', label: 'textPair', optional: true }, { field: 'label', label: 'target' }],
   'token-classification': [{ field: 'tokens', label: 'tokens' }, { field: 'tags', label: 'tags' }],
   'extractive-qa': [{ field: 'question', label: 'question' }, { field: 'context', label: 'context' }, { field: 'answers', label: 'answers' }],
+  generation: [{ field: 'source', label: 'source' }, { field: 'target', label: 'targetText' }],
 };
 
 /** Raw label → label: several raw labels to one merges them, '' drops them; labels not in it are kept as they are. */
@@ -52,6 +61,8 @@ export interface TaskDraft {
   validation?: string;
   heldOut?: HeldOut;
   maxLength?: number;
+  /** A generation task's target length, decoder depth and decoding (kept when the type changes, emitted for generation only). */
+  generation?: GenerationDraft;
   /** Keys of a loaded task config this form does not edit (kept as they were). */
   extra: Record<string, unknown>;
 }
@@ -99,13 +110,6 @@ export const DEFAULT_TRAINING: TrainingDraft = {
   schedule: 'linear', sampling: 'joint', weighting: 'static', earlyStoppingMetric: 'mean', baselines: false, device: 'auto',
 };
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
-export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-const oneOf = <T extends string>(list: readonly T[], v: unknown, fallback: T): T => (list.includes(v as T) ? (v as T) : fallback);
-export const strip = (o: Obj): Obj => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
 // ---- drafts ↔ config -----------------------------------------------------------------------------------------
 
 /** A task name from a dataset name: letters, digits and _, not starting with a digit, unique among `taken`. */
@@ -128,16 +132,24 @@ export function taskFromDataset(d: DatasetSummary, mapping: TaskMapping | undefi
       ? { tokens: c.text ?? has('tokens'), tags: c.label ?? has('tags') }
       : type === 'extractive-qa'
         ? { question: c.question ?? has('question'), context: c.context ?? has('context'), answers: c.answers ?? has('answers') }
-        : { text: c.text ?? has('text'), textPair: c.textPair, label: c.label ?? has('label') };
-  return { dataset: String(d.id), name: taskNameFor(d.name, taken), type, columns: strip(columns) as TaskDraft['columns'], weight: 1, extra: {} };
+        : type === 'generation'
+          ? { source: c.text ?? has('source'), target: c.label ?? has('target') }
+          : { text: c.text ?? has('text'), textPair: c.textPair, label: c.label ?? has('label') };
+  return {
+    dataset: String(d.id), name: taskNameFor(d.name, taken), type, columns: strip(columns) as TaskDraft['columns'], weight: 1, extra: {},
+    ...(type === 'generation' ? { generation: { strategy: 'greedy' as const } } : {}),
+  };
 }
 
 export function taskToConfig(t: TaskDraft): Obj {
   const cols = Object.fromEntries(TYPE_FIELDS[t.type].map((f) => [f.field, t.columns[f.field] || undefined]));
   const labelled = t.type === 'classification' || t.type === 'token-classification';
   const heldOut = t.validation ? undefined : strip({ ...t.heldOut });
+  const extra = { ...t.extra };
+  if (t.type !== 'generation') for (const k of GENERATION_KEYS) delete extra[k];
   return strip({
-    ...t.extra, name: t.name, dataset: t.dataset, type: t.type, ...cols, weight: t.weight, maxLength: t.maxLength, validation: t.validation || undefined,
+    ...extra, name: t.name, dataset: t.dataset, type: t.type, ...cols, weight: t.weight, maxLength: t.maxLength, validation: t.validation || undefined,
+    ...(t.type === 'generation' ? generationToConfig(t.generation, extra) : {}),
     heldOut: heldOut && Object.keys(heldOut).length ? heldOut : undefined,
     labelMap: labelled && t.labelMap && Object.keys(t.labelMap).length ? t.labelMap : labelled ? t.extra.labelMap : undefined,
   });
@@ -154,7 +166,9 @@ export function taskFromConfig(v: unknown): TaskDraft {
     else extra[k] = x;
   }
   if (labelMap !== undefined && !isLabelMap(labelMap)) extra.labelMap = labelMap; // the prefix form: kept, not edited here
+  const generation = generationFromConfig(obj(v), extra);
   return {
+    ...(generation ? { generation } : {}),
     dataset: String(dataset ?? ''), name: String(name ?? ''), type: oneOf(TASK_TYPES, type, 'classification'), columns, weight: num(weight), extra,
     labelMap: isLabelMap(labelMap) ? { ...labelMap } : undefined, validation: typeof validation === 'string' ? validation : undefined,
     heldOut: isObj(heldOut) ? { fraction: num(heldOut.fraction), seed: num(heldOut.seed), stratified: typeof heldOut.stratified === 'boolean' ? heldOut.stratified : undefined } : undefined,
@@ -292,6 +306,7 @@ export function fieldPathsOf(tasks: readonly TaskDraft[]): Set<string> {
   tasks.forEach((t, i) => {
     for (const f of ['name', 'type', 'dataset', 'weight', 'labelMap', 'validation', 'heldOut.fraction', 'maxLength']) paths.add(`tasks[${i}].${f}`);
     for (const f of TYPE_FIELDS[t.type]) paths.add(`tasks[${i}].${f.field}`);
+    if (t.type === 'generation') for (const f of GENERATION_FIELD_PATHS) paths.add(`tasks[${i}].${f}`);
   });
   return paths;
 }

@@ -2,6 +2,7 @@
 // model's parameters, memory and time per epoch.
 import type { DatasetSummary } from '../../../main/data/types';
 import { DEFAULTS, type Sampling, type TaskDraft, type TaskType } from './project-config';
+import { GENERATION_DEFAULTS } from './generation-config';
 
 /** α_i / Σα (an empty weight counts as the default 1; negatives as 0); all zeros when Σα is 0. */
 export function normalisedShares(weights: (number | undefined)[]): number[] {
@@ -43,7 +44,8 @@ export function epochsToSteps(epochs: number, rows: number[], batchSize: number,
 // ---- model size ---------------------------------------------------------------------------------------------
 
 export interface ModelShape { vocab: number; maxLength: number; hidden: number; layers: number; intermediate: number }
-export interface HeadShape { type: TaskType; classes: number }
+/** A head: its type and output classes; a generation head's decoder depth and position rows (target length + 1). */
+export interface HeadShape { type: TaskType; classes: number; decoder?: { layers: number; positions: number } }
 export const PRESETS = [
   { id: 'tiny', hidden: 128, layers: 2, heads: 2, intermediate: 512 },
   { id: 'small', hidden: 256, layers: 4, heads: 4, intermediate: 1024 },
@@ -58,8 +60,32 @@ export function paramCount(m: ModelShape, heads: HeadShape[]): number {
   const embeddings = V * H + P * H + 2 * H + 2 * H;
   const layer = 4 * H * H + 4 * H + 2 * H + H * I + I + I * H + H + 2 * H;
   const pooler = H * H + H;
-  const head = (h: HeadShape) => (h.type === 'regression' ? H + 1 : h.type === 'extractive-qa' ? 2 * H + 2 : h.classes * H + h.classes);
+  const head = (h: HeadShape) =>
+    h.type === 'regression' ? H + 1 : h.type === 'extractive-qa' ? 2 * H + 2 : h.type === 'generation' ? decoderParams(m, h.decoder) : h.classes * H + h.classes;
   return embeddings + L * layer + pooler + heads.reduce((a, h) => a + head(h), 0);
+}
+
+/** The head a task draft trains, with `classes` (its label set after the map) and a generation head's decoder. */
+export function headShapeOf(t: TaskDraft, classes: number): HeadShape {
+  if (t.type !== 'generation') return { type: t.type, classes };
+  const g = t.generation;
+  return {
+    type: t.type, classes: 0,
+    decoder: { layers: g?.decoderLayers ?? GENERATION_DEFAULTS.decoderLayers, positions: (g?.maxTargetLength ?? GENERATION_DEFAULTS.maxTargetLength) + 1 },
+  };
+}
+
+/**
+ * A generation head's decoder (main/engine/nn/decoder-config.ts): learned positions with a LayerNorm; per layer
+ * self-attention, cross-attention over the encoder and a feed-forward block, each with its LayerNorm; the output
+ * projection is tied to the word embeddings, so only its bias counts. Its width and feed-forward size are the encoder's.
+ */
+function decoderParams(m: ModelShape, d: HeadShape['decoder']): number {
+  const { vocab: V, hidden: D, intermediate: I } = m;
+  const { layers, positions } = d ?? { layers: GENERATION_DEFAULTS.decoderLayers, positions: GENERATION_DEFAULTS.maxTargetLength + 1 };
+  const attention = 4 * D * D + 4 * D + 2 * D;
+  const layer = 2 * attention + D * I + I + I * D + D + 2 * D;
+  return positions * D + 2 * D + layers * layer + V;
 }
 
 /** Training memory, roughly: fp32 parameters, gradients, two Adam moments and spares (×6) plus activations. */

@@ -1,11 +1,13 @@
-// The Playground: trained runs to ask, the inputs (a text, a second text for pair tasks, a context for QA) and every
-// head's answer per run, side by side. A run that cannot answer (no checkpoint yet) keeps its error in its column.
+// The Playground: trained runs to ask, the inputs (a text, a second text for pair tasks, a context for QA, how
+// generation heads decode) and every head's answer per run, side by side. A run that cannot answer (no checkpoint
+// yet) keeps its error in its column.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { call } from '../api';
 import { problemOf, type Problem } from '../lib/error-text';
 import { t } from '../i18n';
 import type { CallResult } from '../../../main/api/contract';
+import { decodeArgs, decodeIssues, type DecodeArgs, type DecodeDraft } from '../lib/decode-options';
 
 export type RunRow = CallResult<'runs.list'>[number];
 /** What `runs.predict` answers per task: a head's output, or why it was skipped. */
@@ -17,12 +19,14 @@ export type QaOutput = Extract<HeadOutput, { answer: string }>;
 export type SkippedOutput = Extract<HeadOutput, { skipped: string }>;
 /** A masked-LM head's answer: the most likely tokens for each [MASK] of the text. */
 export type FillOutput = Extract<HeadOutput, { fills: unknown }>;
+/** A generation head's answer: the generated text, and whether it ended before the length limit. */
+export type GeneratedOutput = Extract<HeadOutput, { finished: boolean }>;
 
-export type TaskType = 'classification' | 'regression' | 'token-classification' | 'extractive-qa' | 'masked-lm';
+export type TaskType = 'classification' | 'regression' | 'token-classification' | 'extractive-qa' | 'masked-lm' | 'generation';
 export interface TaskInfo { name: string; type: TaskType; pair: boolean }
 
 /** The inputs a prediction was made from (the grid draws spans on these, not on what is being typed since). */
-export interface PlaygroundInput { text: string; textPair?: string; context?: string }
+export interface PlaygroundInput { text: string; textPair?: string; context?: string; decode?: DecodeArgs }
 
 export type RunResult =
   | { state: 'pending' }
@@ -32,7 +36,7 @@ export type RunResult =
 /** Runs that may have a checkpoint to answer from. */
 export const ANSWERING: RunRow['status'][] = ['completed', 'stopped'];
 
-const TYPES: readonly TaskType[] = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm'];
+const TYPES: readonly TaskType[] = ['classification', 'regression', 'token-classification', 'extractive-qa', 'masked-lm', 'generation'];
 
 /** The tasks of a run's config (the renderer sees configs as unknown; anything malformed is left out). */
 export function tasksOf(run: Pick<RunRow, 'config'>): TaskInfo[] {
@@ -64,6 +68,8 @@ export const usePlaygroundStore = defineStore('playground', () => {
   const text = ref('');
   const textPair = ref('');
   const context = ref('');
+  /** How generation heads decode (sent only when a selected run has a generation task). */
+  const decode = ref<DecodeDraft>({ strategy: 'task' });
   /** Per run id, for the latest Predict. */
   const results = ref<Record<number, RunResult>>({});
   /** The inputs of the latest Predict. */
@@ -81,7 +87,11 @@ export const usePlaygroundStore = defineStore('playground', () => {
   /** A second text is asked for when any selected run has a pair task; a context when any has extractive QA. */
   const needsPair = computed(() => selectedTasks.value.some((t) => t.pair));
   const needsContext = computed(() => selectedTasks.value.some((t) => t.type === 'extractive-qa'));
-  const canPredict = computed(() => !predicting.value && selectedRuns.value.length > 0 && text.value.trim() !== '');
+  /** Decoding controls are shown when any selected run has a generation task. */
+  const needsDecode = computed(() => selectedTasks.value.some((t) => t.type === 'generation'));
+  /** Decoding fields runs.predict would refuse (shown at the fields; Predict waits for them). */
+  const badDecode = computed(() => (needsDecode.value ? decodeIssues(decode.value) : []));
+  const canPredict = computed(() => !predicting.value && selectedRuns.value.length > 0 && text.value.trim() !== '' && !badDecode.value.length);
 
   /** The columns of the grid (the runs asked last) and its rows (their tasks by name, first-seen order). */
   const columns = computed(() => askedIds.value.map((id) => runs.value.find((r) => r.id === id)).filter((r): r is RunRow => !!r));
@@ -113,17 +123,23 @@ export const usePlaygroundStore = defineStore('playground', () => {
     selectedIds.value = selectedIds.value.includes(id) ? selectedIds.value.filter((x) => x !== id) : [...selectedIds.value, id];
   }
 
+  function setDecode(next: DecodeDraft): void {
+    decode.value = next;
+  }
+
   function setSelected(ids: number[]): void {
     selectedIds.value = [...ids];
   }
 
   /** Asks every selected run at once; each column fills in as its answer arrives (or shows why it could not). */
   async function predict(): Promise<void> {
-    if (!selectedRuns.value.length || !text.value.trim()) return;
+    if (!selectedRuns.value.length || !text.value.trim() || badDecode.value.length) return;
     const mine = ++seq;
     const input: PlaygroundInput = { text: text.value };
     if (needsPair.value) input.textPair = textPair.value;
     if (needsContext.value && context.value.trim()) input.context = context.value;
+    const d = needsDecode.value ? decodeArgs(decode.value) : undefined;
+    if (d) input.decode = d;
     const ids = selectedRuns.value.map((r) => r.id);
     asked.value = input;
     askedIds.value = ids;
@@ -144,8 +160,8 @@ export const usePlaygroundStore = defineStore('playground', () => {
   }
 
   return {
-    runs, selectedIds, text, textPair, context, results, asked, askedIds, loaded, predicting, error,
-    selectedRuns, needsPair, needsContext, canPredict, columns, rows,
-    load, toggle, setSelected, predict,
+    runs, selectedIds, text, textPair, context, decode, results, asked, askedIds, loaded, predicting, error,
+    selectedRuns, needsPair, needsContext, needsDecode, badDecode, canPredict, columns, rows,
+    load, toggle, setSelected, setDecode, predict,
   };
 });
