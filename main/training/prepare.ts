@@ -118,17 +118,18 @@ function readTask(t: TaskConfig, config: RunConfig, source: DatasetSource, recor
 
 type MaskedLmTask = Extract<TaskConfig, { type: 'masked-lm' }>;
 
-/** The texts of a dataset's training split (or `split`): every named column, or every text and token-list column. */
+/** The texts of a dataset's training split (or `split`): every named column, or every text, token-list and string-list column. */
 function corpusTexts(source: DatasetSource, ref: string, text: string | string[] | undefined, split?: 'validation'): { id: number; name: string; texts: Record<string, unknown>[] } {
   const ds = source.describe(ref);
   const s = splitsOf(ds.splits);
-  const cols = text === undefined ? (ds.columns ?? []).filter((c) => c.kind === 'text' || c.kind === 'tokens').map((c) => c.name) : [text].flat();
+  const cols = text === undefined ? (ds.columns ?? []).filter((c) => ['text', 'tokens', 'json'].includes(c.kind)).map((c) => c.name) : [text].flat();
   if (!cols.length) throw new Error(`dataset '${ds.name}' has no text column to pre-train on (name one with 'text')`);
   const texts: Record<string, unknown>[] = [];
   for (const row of source.rows(ds.id, split ? s.validation ?? s.train : s.train)) {
     for (const c of cols) {
       const v = row[c];
-      const t = Array.isArray(v) ? v.map(str).join(' ') : str(v);
+      // a list of strings (tokens, SciTLDR's sentences) is one text; other JSON (SQuAD answers, objects) is not text
+      const t = Array.isArray(v) ? (v.every((x) => typeof x === 'string' || typeof x === 'number') ? v.map(str).join(' ') : '') : typeof v === 'object' && v !== null ? '' : str(v);
       if (t.trim() !== '') texts.push({ text: t });
     }
   }

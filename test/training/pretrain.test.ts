@@ -25,13 +25,14 @@ function corpus(n: number, seed: number): Record<string, unknown>[] {
 
 function source(data: Record<string, Record<string, unknown>[]>): DatasetSource {
   return {
-    describe: (ref) => ({ id: Number(ref), name: `ds${ref}`, splits: { train: data[ref]!.length }, columns: [{ name: 'text', kind: 'text' }, { name: 'tokens', kind: 'tokens' }, { name: 'label', kind: 'label' }] }),
+    describe: (ref) => ({ id: Number(ref), name: `ds${ref}`, splits: { train: data[ref]!.length }, columns: [{ name: 'text', kind: 'text' }, { name: 'tokens', kind: 'tokens' }, { name: 'label', kind: 'label' }, { name: 'sents', kind: 'json' }, { name: 'answers', kind: 'json' }] }),
     rows: (id) => data[String(id)]!,
   };
 }
 
 const tiny = { hidden: 32, layers: 1, heads: 2, intermediate: 64, maxLength: 32, tokenizer: { vocabSize: 200 } };
-const data = { '1': corpus(800, 1), '2': corpus(300, 2) };
+// dataset 2 also has a list of sentences (pre-trained on, joined) and a list of answer objects (not text)
+const data = { '1': corpus(800, 1), '2': corpus(300, 2).map((r) => ({ ...r, sents: [String(r.text), 'in the morning'], answers: [{ text: 'x', answer_start: 0 }] })) };
 const mlmConfig = (o: Partial<RunConfigInput> = {}) => parseRunConfig({
   name: 'pre', backbone: tiny,
   tasks: [{ name: 'mlm', type: 'masked-lm', dataset: '1', text: 'text', corpus: [{ dataset: '2' }], heldOut: { fraction: 0.1 } }],
@@ -46,8 +47,8 @@ test('a masked-LM run learns the text: perplexity falls; a stopped run resumes t
     const whole = await train({ config: mlmConfig(), runDir: a, source: source(data), progressEvery: 0 }, { evaluation: (e) => evals.push(e), predictions: (_, rows) => (preds = rows.length) });
     assert.equal(whole.status, 'completed');
     const plan = JSON.parse(readFileSync(join(a, 'plan.json'), 'utf8')) as RunPlan;
-    // 800 texts of dataset 1 + 300 texts + 300 token lists of dataset 2, 10 % held out
-    assert.equal(plan.tasks[0]!.split.trainCount + plan.tasks[0]!.split.validationCount, 1400);
+    // 800 texts of dataset 1 + 300 texts, 300 token lists and 300 sentence lists of dataset 2, 10 % held out
+    assert.equal(plan.tasks[0]!.split.trainCount + plan.tasks[0]!.split.validationCount, 1700);
     assert.equal(preds, plan.tasks[0]!.split.validationCount, 'a prediction per held-out text');
     const m = whole.summary.mlm as { perplexity: number; accuracy: number; maskedTokens: number };
     assert.ok(m.maskedTokens > 0);
