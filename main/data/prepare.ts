@@ -10,6 +10,7 @@ import { parseDelimited } from './importers/delimited';
 import type { Detected } from './importers/detect';
 import { parseJsonArray, parseJsonl, parseSquad } from './importers/json';
 import { parseLabeledLines } from './importers/labeled-lines';
+import { parseTextLines } from './importers/text-lines';
 import { parseParquet } from './importers/parquet';
 import type { Sniff } from './importers/text';
 import { isIssue, isTabular, type ParseContext, type ParseItem } from './importers/types';
@@ -113,5 +114,7 @@ export function parser(ctx: ParseContext, det: Detected, quoting: boolean): Asyn
       return parseParquet(ctx);
     case 'labeled-lines':
       return parseLabeledLines(ctx, det.labelStyle ?? 'tab');
+    case 'text-lines':
+      return parseTextLines(ctx);
   }
 }

@@ -4,7 +4,7 @@ import type { ErrorCode, ErrorParams } from './error-catalog';
 
 export type { ErrorCode, ErrorParams } from './error-catalog';
 
-export const DATASET_FORMATS = ['csv', 'tsv', 'json', 'jsonl', 'conll', 'squad', 'parquet', 'labeled-lines'] as const;
+export const DATASET_FORMATS = ['csv', 'tsv', 'json', 'jsonl', 'conll', 'squad', 'parquet', 'labeled-lines', 'text-lines'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 export const TASK_TYPES = [

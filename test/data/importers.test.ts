@@ -160,3 +160,12 @@ test('lines split across chunks are joined', async () => {
   for await (const b of readLines(chunks())) got.push(...b.lines.map((l, i) => `${b.first + i}:${l}`));
   assert.deepEqual(got, ['1:abc', '2:de', '3:f']);
 });
+
+test('a .txt of sentences is plain text, one row per non-empty line (pre-training text); commas do not make it CSV', async () => {
+  const { d, rows } = await importBytes('domain.txt', 'The first line of domain text.\nAnother sentence here, with a comma.\n\nA third one; and a semicolon.\n');
+  assert.equal(d.format, 'text-lines');
+  assert.deepEqual(d.columns.map((c) => [c.name, c.kind]), [['text', 'text']]);
+  assert.deepEqual(rows, [{ text: 'The first line of domain text.' }, { text: 'Another sentence here, with a comma.' }, { text: 'A third one; and a semicolon.' }]);
+  const tsv = await importBytes('pairs.txt', 'a\tb\nc\td\ne\tf\n');
+  assert.notEqual(tsv.d.format, 'text-lines', 'a .txt with a consistent delimiter stays tabular');
+});

@@ -31,6 +31,7 @@ export function detect(s: Sniff, file: string, ext: string, forced?: DatasetForm
   if (first === '') throw new ImportError(file, 'import_blank');
   if (forced === 'json' || forced === 'jsonl' || forced === 'squad') return { format: forced };
   if (forced === 'conll') return { format: 'conll' };
+  if (forced === 'text-lines') return { format: 'text-lines' };
   if (forced === 'labeled-lines') return { format: 'labeled-lines', labelStyle: labelStyle(sampleLines(text)) ?? 'tab' };
   if (forced === 'csv' || forced === 'tsv') {
     const lines = sampleLines(text).filter((l) => l.trim() !== '');
@@ -55,6 +56,8 @@ export function detect(s: Sniff, file: string, ext: string, forced?: DatasetForm
   if (looksConll(text)) return { format: 'conll' };
   const style = labelStyle(lines);
   if (style) return { format: 'labeled-lines', labelStyle: style };
+  // a .txt whose lines share no delimiter is plain text, one example per line (unlabelled text for pre-training)
+  if (ext === '.txt' && pickDelimiter(lines) === undefined) return { format: 'text-lines' };
   const hint = ext === '.tsv' ? '\t' : ext === '.csv' ? ',' : undefined;
   const delimiter = pickDelimiter(lines, hint) ?? hint ?? ',';
   return { format: delimiter === '\t' ? 'tsv' : 'csv', delimiter, header: hasHeader(lines, delimiter) };
