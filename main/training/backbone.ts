@@ -4,7 +4,7 @@
 // both sides have one: continued pre-training); the run's task heads start fresh.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fillParams, importCheckpoint, type ImportedTensor } from '../engine/io';
+import { fillParams, importCheckpoint, readCheckpointConfig, type ImportedTensor } from '../engine/io';
 import { maxSequenceLength, type BertConfig } from '../engine/nn';
 import { layoutFor, type ModelSpec } from '../engine/train';
 import { readCheckpoint } from './checkpoint';
@@ -38,14 +38,24 @@ function tensorsOf(spec: ModelSpec, params: Float32Array): Map<string, ImportedT
   return new Map(layoutFor(spec).entries.map((e) => [e.name, { shape: e.shape, data: params.subarray(e.offset, e.offset + e.size) }]));
 }
 
-/** An earlier run's folder: its config, plan, vocabulary and best (or newest) checkpoint. */
-export function loadRunBackbone(runDir: string): Backbone {
+/** An earlier run's config and plan, checked to be startable from (vocabulary and a checkpoint present). */
+function readRunFolder(runDir: string): { config: RunConfig; plan: RunPlan; ckpt: string } {
   for (const p of [runConfigPath(runDir), planPath(runDir), tokenizerPath(runDir)])
     if (!existsSync(p)) throw new Error(`run folder ${runDir} has no ${p.slice(runDir.length + 1)}: it has not started training yet`);
   const ckpt = existsSync(bestCheckpointPath(runDir)) ? bestCheckpointPath(runDir) : latestCheckpoint(runDir);
   if (!ckpt) throw new Error(`run folder ${runDir} has no checkpoint yet`);
-  const config = JSON.parse(readFileSync(runConfigPath(runDir), 'utf8')) as RunConfig;
-  const plan = JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan;
+  return { config: JSON.parse(readFileSync(runConfigPath(runDir), 'utf8')) as RunConfig, plan: JSON.parse(readFileSync(planPath(runDir), 'utf8')) as RunPlan, ckpt };
+}
+
+/** The architecture an earlier run trained (no weights are read). */
+function runArchitecture(runDir: string): BertConfig {
+  const { config, plan } = readRunFolder(runDir);
+  return bertOfPlan(plan, config);
+}
+
+/** An earlier run's folder: its config, plan, vocabulary and best (or newest) checkpoint. */
+export function loadRunBackbone(runDir: string): Backbone {
+  const { config, plan, ckpt } = readRunFolder(runDir);
   const heads = headsOf(config, plan);
   const spec: ModelSpec = { config: bertOfPlan(plan, config), heads };
   const checkpoint = readCheckpoint(ckpt);
@@ -119,7 +129,7 @@ export function resolveBackbone(config: RunConfig, ctx: BackboneContext, o: { dr
     folder = r;
   }
   if (folder === null) return;
-  const src = (b.from === 'pretrained' ? loadCheckpointBackbone(folder) : loadRunBackbone(folder)).bert;
+  const src = b.from === 'pretrained' ? readCheckpointConfig(folder).config : runArchitecture(folder); // configs only: the weights load when training starts
   Object.assign(b, {
     path: folder, hidden: src.hiddenSize, layers: src.numHiddenLayers, heads: src.numAttentionHeads, intermediate: src.intermediateSize,
     maxLength: Math.min(b.maxLength, maxSequenceLength(src)),

@@ -9,7 +9,6 @@ import { Generator } from '../engine/generate';
 import { headsOf, modelSpecOf } from './model';
 import { prepareEvaluation } from './prepare';
 import { WordPieceTokenizer } from './tokenizer';
-import { maskingFor } from './masking';
 import { headBatch } from './tensors';
 import { bestCheckpointPath, latestCheckpoint, planPath, tokenizerPath } from './run-files';
 import type { RunPlan } from './trainer';
@@ -72,10 +71,10 @@ export class RunModel {
 
   /** Fill-mask: the 5 likeliest tokens at every [MASK] of the text. */
   private async fillMask(t: TaskConfig, text: string): Promise<TaskOutput | { skipped: string }> {
-    const masking = maskingFor(this.tokenizer.vocab(), 0.15, false);
+    const maskId = this.tokenizer.specials.mask;
     const e = await this.tokenizer.encode(text, t.maxLength ?? this.config.backbone.maxLength);
-    const positions = e.ids.flatMap((id, i) => (id === masking.maskId ? [i] : []));
-    const maskToken = this.tokenizer.idToToken(masking.maskId) ?? '[MASK]';
+    const positions = e.ids.flatMap((id, i) => (id === maskId ? [i] : []));
+    const maskToken = this.tokenizer.idToToken(maskId) ?? '[MASK]';
     if (!positions.length) return { skipped: `write ${maskToken} where the model should fill in a word` };
     const { batch } = headBatch('masked_lm', [{ ...e, maskedPositions: positions, maskedLabels: positions.map(() => -100) }]);
     const logits = (await (await this.session(t.name) as ForwardSession).run(this.params, [batch]))[`${t.name}.logits`]!;

@@ -76,8 +76,8 @@ export class RunService {
     try {
       resolveBackbone(config, {
         runFolder: (id) => {
-          const run = this.runs.listRuns().find((r) => r.id === id);
-          if (!run) return { error: `run ${id} does not exist` };
+          let run: RunRow;
+          try { run = this.runs.getRun(id); } catch { return { error: `run ${id} does not exist` }; }
           const dir = this.runDir(id);
           if (!latestCheckpoint(dir) && !existsSync(join(dir, 'checkpoints', 'best.safetensors'))) return { error: `run ${id} has no checkpoint yet (it is ${run.status})` };
           return dir;

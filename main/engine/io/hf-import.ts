@@ -86,12 +86,8 @@ function toF32(t: StTensor, name: string, file: string): ImportedTensor {
   throw new Error(`${file}: tensor '${name}' is ${t.dtype}, expected a float dtype (F32, F16, BF16)`);
 }
 
-/**
- * Reads `dir` (config.json + model.safetensors) of a bert, distilbert, roberta or electra checkpoint. Throws naming
- * the file and tensor for: an unsupported model type, a missing file, PyTorch-only weights, an encoder tensor that
- * is missing (other than the pooler) or mis-shaped, or a non-float tensor where weights belong.
- */
-export function importCheckpoint(dir: string): ImportedCheckpoint {
+/** A checkpoint folder's config.json, parsed, with its architecture named (unsupported ones refused). */
+function readConfigJson(dir: string): { folder: string; cfgPath: string; raw: Record<string, unknown>; architecture: HfArchitecture } {
   const folder = checkpointFolder(resolve(dir));
   const cfgPath = join(folder, 'config.json');
   let raw: Record<string, unknown>;
@@ -100,15 +96,34 @@ export function importCheckpoint(dir: string): ImportedCheckpoint {
   } catch (e) {
     throw new Error(`${cfgPath}: not valid JSON (${(e as Error).message})`);
   }
-  const architecture = architectureOf(raw, cfgPath);
-  const arch = ARCHITECTURES[architecture];
-  const files = weightFiles(folder);
-  let config: BertConfig;
+  return { folder, cfgPath, raw, architecture: architectureOf(raw, cfgPath) };
+}
+
+function chorusConfig(c: { cfgPath: string; raw: Record<string, unknown>; architecture: HfArchitecture }): BertConfig {
   try {
-    config = arch.config(raw);
+    return ARCHITECTURES[c.architecture].config(c.raw);
   } catch (e) {
-    throw new Error(`${cfgPath}: ${(e as Error).message.replace(/^config\.json: /, '')}`);
+    throw new Error(`${c.cfgPath}: ${(e as Error).message.replace(/^config\.json: /, '')}`);
   }
+}
+
+/** A checkpoint folder's config.json alone: its architecture and Chorus config (no weights are read). */
+export function readCheckpointConfig(dir: string): { folder: string; architecture: HfArchitecture; config: BertConfig } {
+  const c = readConfigJson(dir);
+  return { folder: c.folder, architecture: c.architecture, config: chorusConfig(c) };
+}
+
+/**
+ * Reads `dir` (config.json + model.safetensors) of a bert, distilbert, roberta or electra checkpoint. Throws naming
+ * the file and tensor for: an unsupported model type, a missing file, PyTorch-only weights, an encoder tensor that
+ * is missing (other than the pooler) or mis-shaped, or a non-float tensor where weights belong.
+ */
+export function importCheckpoint(dir: string): ImportedCheckpoint {
+  const json = readConfigJson(dir);
+  const { folder, raw, architecture } = json;
+  const arch = ARCHITECTURES[architecture];
+  const files = weightFiles(folder); // weight-format problems are reported before config values
+  const config = chorusConfig(json);
   const all: StTensors = new Map();
   const fileOf = new Map<string, string>();
   let bytes = 0;
