@@ -50,6 +50,7 @@ function seed(loss: Value): Value {
 }
 
 function runRule(n: Node, dy: (Value | null)[], needs: boolean[]): (Value | null)[] {
+  if (n.gradRule) return n.gradRule(dy, needs);
   const rule = rules[n.opType];
   if (rule === undefined) throw new Error(`no gradient rule for op ${n.opType} (node ${n})`);
   if (rule === NON_DIFFERENTIABLE) return n.inputs.map(() => null);

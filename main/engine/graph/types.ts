@@ -54,9 +54,16 @@ export class Value {
 
 let nextNodeId = 0;
 
+/**
+ * A node's own gradient: adjoints of its inputs from those of its outputs. For composites whose backward differs on
+ * purpose from what the op's table rule would build (Graph.maskedDropout); every other node uses the rules table.
+ */
+export type NodeGradRule = (dy: (Value | null)[], needs: boolean[]) => (Value | null)[];
+
 export class Node {
   readonly id = nextNodeId++;
   readonly outputs: Value[] = [];
+  gradRule?: NodeGradRule;
   constructor(
     readonly opType: OpType,
     readonly inputs: (Value | null)[],

@@ -29,7 +29,7 @@ function attend(d: Dec, q: Value, kv: KV, bias: Value | null): Value {
   const Dh = d.dc.hidden / d.dc.heads;
   let scores = g.div(g.matMul(q, g.transpose(kv.key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(Dh))); // [N, A, Tq, Tk]
   if (bias) scores = g.add(scores, bias);
-  const probs = dropout(d.k, g.softmax(scores, { axis: -1 }), cfg.attentionProbsDropoutProb);
+  const probs = dropout(d.k, g.softmax(scores, { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
   const ctx = g.transpose(g.matMul(probs, kv.value), { perm: [0, 2, 1, 3] }); // [N, Tq, A, Dh]
   return g.reshape(ctx, [0, 0, d.dc.hidden]); // [N, Tq, D]
 }

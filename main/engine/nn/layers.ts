@@ -1,5 +1,5 @@
 // BERT building blocks over the graph builder, one function per architectural box, matching PyTorch's op order.
-import type { Dim, Graph, Value } from '../graph';
+import { isUnknown, type Dim, type Graph, type Value } from '../graph';
 import { embeddingWidth, type BertConfig, type HiddenAct } from './config';
 
 /** Parameter lookup by Hugging Face name. */
@@ -16,20 +16,44 @@ export interface Ctx {
    * draws the same masks (ORT seeds a node's generator once, at session creation). Unset: ORT picks random seeds.
    */
   nextDropoutSeed?: () => number;
+  /**
+   * Mask inputs for a dropout over x (drawn outside the graph and fed, see train/dropout-masks.ts): 'scaled' (float,
+   * 0 or 1/(1 − p)) or 'bits' (bool); null keeps ORT's Dropout op. Unset: every dropout is ORT's.
+   */
+  dropoutMasks?: (x: Value, ratio: number, kind: 'scaled' | 'bits') => { kind: 'scaled'; mask: Value } | { kind: 'bits'; forward: Value; backward: Value } | null;
 }
 
-/** torch.nn.Linear: x @ W.T + b, W stored [out, in]. */
-export function linear(k: Ctx, x: Value, prefix: string): Value {
-  const w = k.p(`${prefix}.weight`);
-  return k.g.add(k.g.matMul(x, k.g.transpose(w, { perm: [1, 0] })), k.p(`${prefix}.bias`));
+/**
+ * torch.nn.Linear: alpha · x @ W.T + b, W stored [out, in]. Train graphs use one Gemm over the flattened rows (the
+ * bias rides in the GEMM: a pass fewer each way); forward-only graphs keep MatMul + Add, the pattern ORT's inference
+ * fusions (Gelu, SkipLayerNorm, Attention) look for.
+ */
+export function linear(k: Ctx, x: Value, prefix: string, alpha = 1): Value {
+  const { g } = k;
+  const w = k.p(`${prefix}.weight`), b = k.p(`${prefix}.bias`);
+  const inner = x.shape[x.rank - 1]!, lead = x.shape.slice(0, -1);
+  if (k.training && x.rank === 2) return g.gemm(x, w, b, { transB: true, alpha });
+  if (k.training && x.rank > 2 && typeof inner === 'number' && lead.filter(isUnknown).length <= 1) { // one unknown dim is left to -1
+    const y = g.gemm(g.reshape(x, [-1, inner]), w, b, { transB: true, alpha }); // [rows, out]
+    return g.reshape(y, [...lead.map((d) => (isUnknown(d) ? -1 : d)), w.shape[0]!]);
+  }
+  const y = g.matMul(x, g.transpose(w, { perm: [1, 0] }));
+  return g.add(alpha === 1 ? y : g.mul(y, g.scalar(alpha, y.dtype)), b);
 }
 
 export function layerNorm(k: Ctx, x: Value, prefix: string): Value {
   return k.g.layerNormalization(x, k.p(`${prefix}.weight`), k.p(`${prefix}.bias`), { axis: -1, epsilon: k.cfg.layerNormEps });
 }
 
-export function dropout(k: Ctx, x: Value, ratio: number): Value {
+/**
+ * Dropout (training only). Attention probabilities (`attention`: A·S values a token) take 1-byte masks, other
+ * activations 4-byte pre-scaled ones that skip a Cast each way.
+ */
+export function dropout(k: Ctx, x: Value, ratio: number, what: 'hidden' | 'attention' = 'hidden'): Value {
   if (!k.training || ratio === 0) return x;
+  const fed = k.dropoutMasks?.(x, ratio, what === 'attention' ? 'bits' : 'scaled');
+  if (fed?.kind === 'scaled') return k.g.mul(x, fed.mask);
+  if (fed) return k.g.maskedDropout(x, ratio, fed.forward, fed.backward);
   return k.g.dropout(x, ratio, true, { seed: k.nextDropoutSeed?.() }).output;
 }
 
@@ -86,23 +110,27 @@ export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, bat
   const key = split(linear(k, x, `${prefix}.key`));
   const v = split(linear(k, x, `${prefix}.value`));
   const scores = g.div(g.matMul(q, g.transpose(key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(D))); // [B, A, S, S]
-  const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb);
+  const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
   const ctx = g.transpose(g.matMul(probs, v), { perm: [0, 2, 1, 3] }); // [B, S, A, D]
   return g.reshape(ctx, [batch, seq, cfg.hiddenSize]); // [B, S, H]
 }
 
-/** HF BertSelfOutput / BertOutput: LayerNorm(dropout(dense(x)) + residual). */
-export function addNorm(k: Ctx, x: Value, residual: Value, prefix: string): Value {
-  const h = dropout(k, linear(k, x, `${prefix}.dense`), k.cfg.hiddenDropoutProb);
+/** HF BertSelfOutput / BertOutput: LayerNorm(dropout(alpha · dense(x)) + residual). */
+export function addNorm(k: Ctx, x: Value, residual: Value, prefix: string, alpha = 1): Value {
+  const h = dropout(k, linear(k, x, `${prefix}.dense`, alpha), k.cfg.hiddenDropoutProb);
   return layerNorm(k, k.g.add(h, residual), `${prefix}.LayerNorm`);
 }
 
-/** Post-LN BERT layer: attention + add&norm, then MLP (GELU unless the config says otherwise) + add&norm. */
+/**
+ * Post-LN BERT layer: attention + add&norm, then MLP (GELU unless the config says otherwise) + add&norm. Train
+ * graphs hand 2 · GELU to the output dense, whose Gemm takes the 0.5 as its alpha.
+ */
 export function encoderLayer(k: Ctx, x: Value, bias: Value, i: number, batch: Dim, seq: Dim): Value {
   const p = `encoder.layer.${i}`;
   const a = addNorm(k, selfAttention(k, x, bias, `${p}.attention.self`, batch, seq), x, `${p}.attention.output`);
-  const mid = activation(k, linear(k, a, `${p}.intermediate.dense`));
-  return addNorm(k, mid, a, `${p}.output`);
+  const inter = linear(k, a, `${p}.intermediate.dense`);
+  if (k.training && k.cfg.hiddenAct === 'gelu') return addNorm(k, k.g.geluTimesTwo(inter), a, `${p}.output`, 0.5);
+  return addNorm(k, activation(k, inter), a, `${p}.output`);
 }
 
 export interface EncoderOut { hidden: Value; pooled: () => Value }

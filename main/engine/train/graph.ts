@@ -3,6 +3,7 @@ import { attr, Graph, type Dim, type Value } from '../graph';
 import { gradients } from '../autodiff';
 import { bertEncoder, pooler, frozenRows, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type EncoderOut, type HeadSpec } from '../nn';
 import { adamwStep, clipFactor, FlatLayout, globalNorm, type AdamWConfig } from '../optim';
+import { DropoutSites, type MaskKind, type MaskSite } from './dropout-masks';
 
 export interface TaskHead extends HeadSpec {
   /** Symbolic batch dim name for this head's inputs; defaults to `batch_<name>`. */
@@ -26,7 +27,7 @@ export function batchInputNames(h: HeadSpec): string[] {
   return ['input_ids', 'attention_mask', 'token_type_ids', ...LABEL_TENSORS[h.kind].map((l) => l.name)].map((n) => `${h.name}.${n}`);
 }
 
-interface Forward { ctx: Ctx; views: Map<string, Value>; perHead: { head: TaskHead; outputs: Record<string, Value>; hidden: Value; pooled: Value | null; loss: Value }[]; loss: Value; weights: Value }
+interface Forward { maskSites: MaskSite[]; ctx: Ctx; views: Map<string, Value>; perHead: { head: TaskHead; outputs: Record<string, Value>; hidden: Value; pooled: Value | null; loss: Value }[]; loss: Value; weights: Value }
 
 /** The heads a graph computes (GraphBuildOptions.activeHeads), in ModelSpec order. */
 export function activeHeadsOf(m: ModelSpec, o: GraphBuildOptions = {}): TaskHead[] {
@@ -45,7 +46,9 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
   const views = layout.graphViews(g, params);
   let seedCount = 0;
   const nextDropoutSeed = o.dropoutSeed === undefined ? undefined : () => o.dropoutSeed! * 4096 + seedCount++;
-  const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
+  const sites = training && (o.fedDropoutMasks ?? true) ? new DropoutSites(g) : null;
+  const dropoutMasks = sites ? (x: Value, ratio: number, kind: MaskKind) => sites.inputsFor(x, ratio, kind) : undefined;
+  const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, dropoutMasks, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
   const concatHeads = o.concatHeads ?? false;
   if (concatHeads && m.seq === undefined && activeHeadsOf(m, o).length > 1) throw new Error('concatHeads needs a fixed ModelSpec.seq shared by every head');
   const active = activeHeadsOf(m, o);
@@ -83,7 +86,7 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
     const term = g.mul(w, loss);
     total = total ? g.add(total, term) : term;
   });
-  return { ctx, views, perHead, loss: total!, weights };
+  return { maskSites: sites?.sites ?? [], ctx, views, perHead, loss: total!, weights };
 }
 
 export interface GraphBuildOptions {
@@ -98,8 +101,13 @@ export interface GraphBuildOptions {
    * parameters it does not reach, and their moments, untouched — PyTorch skips parameters without a gradient.
    */
   activeHeads?: string[];
-  /** Base seed of the Dropout nodes (node i gets base·4096 + i); unset, ORT seeds them randomly. */
+  /** Base seed of the dropout masks (fed ones, and ORT Dropout nodes: node i gets base·4096 + i); unset, random. */
   dropoutSeed?: number;
+  /**
+   * Train graphs take their dropout masks as inputs (`dropout_mask.<i>` and `.backward`, bool), drawn by
+   * DropoutMaskFeeder, instead of ORT's Dropout op (default true; false keeps ORT's op: slower, see dropout-masks.ts).
+   */
+  fedDropoutMasks?: boolean;
 }
 
 export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {
@@ -108,10 +116,11 @@ export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {
 }
 
 /**
- * Inputs: params, m, v [N]; lr, step (float32 scalars); task_weights [heads]; per head `<name>.<tensor>`.
+ * Inputs: params, m, v [N]; lr, step (float32 scalars); task_weights [heads]; per head `<name>.<tensor>`; the
+ * dropout masks (`maskSites`).
  * Outputs: params_out, m_out, v_out [N]; task_losses [heads]; loss; grad_norm; (grads [N]).
  */
-export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Graph; layout: FlatLayout } {
+export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Graph; layout: FlatLayout; maskSites: MaskSite[] } {
   const g = new Graph('chorus_train_step');
   const layout = layoutFor(m);
   const N = layout.size;
@@ -150,7 +159,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   g.output(f.loss, 'loss');
   g.output(norm, 'grad_norm');
   if (o.debugGrads) g.output(flatGrad, 'grads');
-  return { graph: g, layout };
+  return { graph: g, layout, maskSites: f.maskSites };
 }
 
 /**

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
 import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
+import { DropoutMaskFeeder, symbolSources } from './dropout-masks';
 import { activeHeadsOf, batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TaskHead, type TrainGraphOptions } from './graph';
 
 /** One head's batch: tensors keyed by their name without the head prefix (input_ids, labels, ...). */
@@ -18,6 +19,12 @@ export interface TrainSessionOptions extends TrainGraphOptions {
   intraOpSpinning?: boolean;
   /** ORT memory pattern for both sessions (GraphSession's default: off). */
   memoryPattern?: boolean;
+  /**
+   * The step writes params/m/v back into the buffers it reads (default true): safe because every node that reads
+   * them runs before the node that writes them (data dependencies: the writes are the optimizer's last ops), and it
+   * saves three parameter-sized buffers. false: the new state goes to spare buffers, swapped in after the step.
+   */
+  stateInPlace?: boolean;
 }
 
 
@@ -28,11 +35,11 @@ export interface CreateTimings { trainBuildMs: number; trainSessionMs: number; e
 export interface StepResult { loss: number; taskLosses: number[]; gradNorm: number; grads?: Float32Array }
 
 export class TrainSession {
-  /** Current parameters / optimizer state; the arrays are swapped with their spares after every step. */
+  /** Current parameters / optimizer state: updated in place, or swapped with their spares after every step (stateInPlace false). */
   params: Float32Array;
   m: Float32Array;
   v: Float32Array;
-  private spare: { params: Float32Array; m: Float32Array; v: Float32Array };
+  private spare: { params: Float32Array; m: Float32Array; v: Float32Array } | null;
   private readonly lossBuf: Float32Array;
   /** Created on the first evaluate(); sessions that only train never build the eval graph. */
   private evalSession: GraphSession | null = null;
@@ -51,14 +58,19 @@ export class TrainSession {
     /** Whether the train graph outputs the raw flat gradient (TrainGraphOptions.debugGrads). */
     readonly debugGrads: boolean,
     initial: Float32Array,
-    activeHeads?: string[],
+    activeHeads: string[] | undefined,
+    /** Draws the train graph's fed dropout masks (none when it has no dropout or keeps ORT's Dropout op). */
+    private readonly masks: DropoutMaskFeeder,
+    /** Whether the train graph still holds ORT Dropout nodes, whose generators only move by running. */
+    private readonly ortDropout: boolean,
+    stateInPlace: boolean,
   ) {
     const N = layout.size;
     if (initial.length !== N) throw new Error(`TrainSession: initial parameters have ${initial.length} values, the model needs ${N}`);
     this.params = Float32Array.from(initial);
     this.m = new Float32Array(N);
     this.v = new Float32Array(N);
-    this.spare = { params: new Float32Array(N), m: new Float32Array(N), v: new Float32Array(N) };
+    this.spare = stateInPlace ? null : { params: new Float32Array(N), m: new Float32Array(N), v: new Float32Array(N) };
     this.lossBuf = new Float32Array(1);
     this.heads = activeHeadsOf(spec, { activeHeads });
     this.tlBuf = new Float32Array(this.heads.length);
@@ -69,11 +81,13 @@ export class TrainSession {
     let t = performance.now();
     const lap = () => { const now = performance.now(), d = now - t; t = now; return d; };
     const debugGrads = o.debugGrads ?? false;
-    const { graph, layout } = buildTrainGraph(spec, { ...o, debugGrads });
+    const { graph, layout, maskSites } = buildTrainGraph(spec, { ...o, debugGrads });
     const trainBytes = toModelProto(graph);
     const trainBuildMs = lap();
     const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
-    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads);
+    const masks = new DropoutMaskFeeder(maskSites, symbolSources(graph), o.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31));
+    const ortDropout = graph.nodes.some((n) => n.opType === 'Dropout');
+    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads, masks, ortDropout, o.stateInPlace ?? true);
     s.timings = { trainBuildMs, trainSessionMs: lap(), evalBuildMs: 0, evalSessionMs: 0 };
     return s;
   }
@@ -141,11 +155,16 @@ export class TrainSession {
   }
 
   /**
-   * Runs the train graph `calls` times on `batches` (tiny ones do: ORT's Dropout draws one seed per run whatever the
-   * shape) and throws the results away: parameters, moments and step stay as they are, only the Dropout generators
-   * move on. A resumed run calls this to line its masks up with the run it continues.
+   * Moves the dropout masks on by `calls` train-graph runs, as a resumed run does to line its masks up with the run
+   * it continues. Fed masks follow the call counter; ORT Dropout nodes (a graph that keeps them) only move by
+   * running, so the graph then runs `calls` times on `batches` (tiny ones do: ORT's Dropout draws one seed per run
+   * whatever the shape) and the results are thrown away: parameters, moments and step stay as they are.
    */
   async advanceRandomState(calls: number, batches: HeadBatch[]): Promise<void> {
+    if (!this.ortDropout) {
+      this.calls += calls;
+      return;
+    }
     for (let i = 0; i < calls; i++) {
       this.calls += 1;
       await this.train.run(this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), this.stepFetches());
@@ -155,8 +174,10 @@ export class TrainSession {
   /** Feeds of one train-graph run: the batches, the current buffers and the step's scalars. */
   private stepFeeds(batches: HeadBatch[], weights: number[], lr: number, step: number): Record<string, ort.Tensor> {
     const N = this.layout.size;
+    const batch = this.batchFeeds(batches);
     return {
-      ...this.batchFeeds(batches),
+      ...batch,
+      ...this.masks.feeds(this.calls, batch),
       params: new ort.Tensor('float32', this.params, [N]),
       m: new ort.Tensor('float32', this.m, [N]),
       v: new ort.Tensor('float32', this.v, [N]),
@@ -166,9 +187,9 @@ export class TrainSession {
     };
   }
 
-  /** Outputs written in place: the new state into the spare buffers, losses and norm into their small buffers. */
+  /** Outputs written in place: the new state into the state (or spare) buffers, losses and norm into their small buffers. */
   private stepFetches(): Record<string, ort.Tensor | null> {
-    const N = this.layout.size, s = this.spare;
+    const N = this.layout.size, s = this.spare ?? this;
     return {
       params_out: new ort.Tensor('float32', s.params, [N]),
       m_out: new ort.Tensor('float32', s.m, [N]),
@@ -188,11 +209,12 @@ export class TrainSession {
     const fetches = this.stepFetches();
     if (o.wantGrads) fetches.grads = null;
     const out = await this.train.run(this.stepFeeds(batches, weights, lr, this.step), fetches);
-    // swap current and spare buffers
-    this.spare = { params: this.params, m: this.m, v: this.v };
-    this.params = s.params;
-    this.m = s.m;
-    this.v = s.v;
+    if (s) { // swap current and spare buffers
+      this.spare = { params: this.params, m: this.m, v: this.v };
+      this.params = s.params;
+      this.m = s.m;
+      this.v = s.v;
+    }
     const res: StepResult = { loss: this.lossBuf[0]!, taskLosses: Array.from(this.tlBuf), gradNorm: this.normBuf[0]! };
     if (o.wantGrads) res.grads = Float32Array.from(out.grads!.data as Float32Array);
     return res;
