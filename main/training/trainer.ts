@@ -4,7 +4,7 @@
 // derive from (seed, step), and train sessions are re-created with fresh seeds at every periodic checkpoint.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { layoutFor, TrainSession, type ModelSpec } from '../engine/train';
+import { ATTENTION_FLOAT_MASK_LIMIT, attentionMaskBytes, layoutFor, TrainSession, type ModelSpec } from '../engine/train';
 import { SessionPool } from './session-pool';
 import { bestCheckpointPath, checkpointDir, latestCheckpoint, periodicName, planPath, runConfigPath, tokenizerPath } from './run-files';
 import type { ExecutionProviderName } from '../engine/runtime';
@@ -135,9 +135,11 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   const spec: ModelSpec = modelSpecOf(config, vocabSize, tasks.map((t) => t.head), model);
   const N = layoutFor(spec).size;
 
+  const maskBytes = attentionMaskBytes(spec.config.numHiddenLayers, spec.config.numAttentionHeads, tasks.map((t) => ({ batch: tr.batchSize, seq: t.maxLength })));
   const sessionOptions = {
     betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: tr.weightDecay, clipGradNorm: tr.clipGradNorm,
     threads: config.threads || undefined, executionProvider: config.device as ExecutionProviderName,
+    attentionMaskBits: maskBytes > ATTENTION_FLOAT_MASK_LIMIT,
   };
   const streams = tasks.map((t, i) => new BatchStream(t.train.map((e) => e.ids.length), tr.batchSize, tr.seed, i));
   const sizes = tasks.map((t) => t.train.length);

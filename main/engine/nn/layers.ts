@@ -21,6 +21,8 @@ export interface Ctx {
    * 0 or 1/(1 − p)) or 'bits' (bool); null keeps ORT's Dropout op. Unset: every dropout is ORT's.
    */
   dropoutMasks?: (x: Value, ratio: number, kind: 'scaled' | 'bits') => { kind: 'scaled'; mask: Value } | { kind: 'bits'; forward: Value; backward: Value } | null;
+  /** Attention-probability dropouts take 1-byte masks (memory) instead of 4-byte pre-scaled ones (speed). */
+  attentionMaskBits?: boolean;
 }
 
 /**
@@ -46,12 +48,12 @@ export function layerNorm(k: Ctx, x: Value, prefix: string): Value {
 }
 
 /**
- * Dropout (training only). Attention probabilities (`attention`: A·S values a token) take 1-byte masks, other
- * activations 4-byte pre-scaled ones that skip a Cast each way.
+ * Dropout (training only). Fed masks are 4-byte pre-scaled ones, except attention probabilities (`attention`: A·S
+ * values a token) when Ctx.attentionMaskBits asks for 1-byte masks.
  */
 export function dropout(k: Ctx, x: Value, ratio: number, what: 'hidden' | 'attention' = 'hidden'): Value {
   if (!k.training || ratio === 0) return x;
-  const fed = k.dropoutMasks?.(x, ratio, what === 'attention' ? 'bits' : 'scaled');
+  const fed = k.dropoutMasks?.(x, ratio, what === 'attention' && k.attentionMaskBits ? 'bits' : 'scaled');
   if (fed?.kind === 'scaled') return k.g.mul(x, fed.mask);
   if (fed) return k.g.maskedDropout(x, ratio, fed.forward, fed.backward);
   return k.g.dropout(x, ratio, true, { seed: k.nextDropoutSeed?.() }).output;

@@ -1,8 +1,9 @@
 // Dropout masks drawn in JS and fed to the train graph. ORT's CPU Dropout draws its mask serially (about 4 ns an
 // element: ~190 ms of a 1.7 s tiny train step) and its backward is a slow Where. Fed masks cost one Mul each way:
-//   scaled: float32 0 or 1/(1 − p), multiplied in directly (hidden-state dropouts: H values a token);
-//   bits:   bool, cast to float by the graph, each pass casting its own copy so that ORT keeps no float mask alive
-//           between the passes (attention-probability dropouts: A·S values a token, 4 bytes each would cost memory).
+//   scaled: float32 0 or 1/(1 − p), multiplied in directly (every dropout, unless the attention masks get large);
+//   bits:   bool, cast to float by the graph (a slow Cast each way), each pass casting its own copy so that ORT keeps
+//           no float mask alive between the passes: attention probabilities (A·S values a token) of large steps,
+//           where 4 bytes an element would cost too much memory (attentionMaskBytes).
 // The sampler fills masks from geometric gaps between dropped elements, so its cost scales with the dropped share
 // (10 %), not with the tensor. Masks derive from (seed, call): a resumed run that sets its call counter draws the
 // masks of the run it continues, with no replay.
@@ -39,6 +40,14 @@ export class DropoutSites {
     this.sites.push({ kind, forward: forward.inputName!, backward: backward.inputName!, shape, ratio });
     return { kind, forward, backward };
   }
+}
+
+/** Float attention-probability masks of one train step above this take bits (1 byte an element) instead. */
+export const ATTENTION_FLOAT_MASK_LIMIT = 512 * 2 ** 20;
+
+/** Bytes of float32 attention-probability masks for one train step over these batches (encoder layers). */
+export function attentionMaskBytes(layers: number, heads: number, batches: { batch: number; seq: number }[]): number {
+  return batches.reduce((n, b) => n + 4 * layers * heads * b.batch * b.seq * b.seq, 0);
 }
 
 /** Where each symbolic dim of a graph's inputs is read at run time: input name and axis. */

@@ -48,7 +48,7 @@ function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, trai
   const nextDropoutSeed = o.dropoutSeed === undefined ? undefined : () => o.dropoutSeed! * 4096 + seedCount++;
   const sites = training && (o.fedDropoutMasks ?? true) ? new DropoutSites(g) : null;
   const dropoutMasks = sites ? (x: Value, ratio: number, kind: MaskKind) => sites.inputsFor(x, ratio, kind) : undefined;
-  const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, dropoutMasks, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
+  const ctx: Ctx = { g, cfg: m.config, training, nextDropoutSeed, dropoutMasks, attentionMaskBits: o.attentionMaskBits, p: (n) => { const v = views.get(n); if (!v) throw new Error(`model has no parameter '${n}'`); return v; } };
   const concatHeads = o.concatHeads ?? false;
   if (concatHeads && m.seq === undefined && activeHeadsOf(m, o).length > 1) throw new Error('concatHeads needs a fixed ModelSpec.seq shared by every head');
   const active = activeHeadsOf(m, o);
@@ -108,6 +108,11 @@ export interface GraphBuildOptions {
    * DropoutMaskFeeder, instead of ORT's Dropout op (default true; false keeps ORT's op: slower, see dropout-masks.ts).
    */
   fedDropoutMasks?: boolean;
+  /**
+   * Attention-probability dropouts take 1-byte masks cast by the graph instead of 4-byte pre-scaled ones: slower,
+   * a quarter of the memory. For steps whose float masks would pass ATTENTION_FLOAT_MASK_LIMIT (attentionMaskBytes).
+   */
+  attentionMaskBits?: boolean;
 }
 
 export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {

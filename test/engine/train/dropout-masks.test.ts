@@ -1,0 +1,82 @@
+// Fed dropout masks: the sampler drops the asked share, reproducibly from (seed, call); the graph applies
+// x · mask / (1 − p) and its gradient the same way, for both mask kinds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { Graph } from '../../../main/engine/graph';
+import { gradients } from '../../../main/engine/autodiff';
+import { GraphSession } from '../../../main/engine/runtime';
+import { DropoutMaskFeeder, DropoutSites, symbolSources } from '../../../main/engine/train/dropout-masks';
+
+/** A graph with one input `x` [batch, 64] and one dropout site of the given kind. */
+function siteGraph(kind: 'scaled' | 'bits', p: number) {
+  const g = new Graph('dropout_site');
+  const x = g.input('x', 'float32', ['batch', 64]);
+  const sites = new DropoutSites(g);
+  const fed = sites.inputsFor(x, p, kind)!;
+  const y = fed.kind === 'scaled' ? g.mul(x, fed.mask) : g.maskedDropout(x, p, fed.forward, fed.backward);
+  const w = g.input('w', 'float32', ['batch', 64]);
+  const [dx] = gradients(g.reduceSum(g.mul(y, w), [], { keepdims: false }), [x]);
+  g.output(y, 'y');
+  g.output(dx!, 'dx');
+  return { g, sites: sites.sites };
+}
+
+test('the sampler drops the asked share, the same for the same (seed, call), differently for the next call', () => {
+  const g = new Graph('dims');
+  const x = g.input('x', 'float32', ['batch', 1000]);
+  const sites = new DropoutSites(g);
+  sites.inputsFor(x, 0.1, 'bits');
+  sites.inputsFor(x, 0.3, 'scaled');
+  const feeds = { x: new ort.Tensor('float32', new Float32Array(1000 * 1000), [1000, 1000]) };
+  const feeder = new DropoutMaskFeeder(sites.sites, symbolSources(g), 42);
+  const draw = (call: number) => feeder.feeds(call, feeds);
+  const a = draw(1);
+  const bits = a['dropout_mask.0']!, scaled = a['dropout_mask.1']!;
+  assert.deepEqual(bits.dims, [1000, 1000], 'dims read from the feeds');
+  assert.equal(a['dropout_mask.0.backward'], bits, 'the backward pass is fed the same bytes');
+  const dropped = (t: ort.Tensor) => Array.from(t.data as Uint8Array | Float32Array).filter((v) => v === 0).length / t.size;
+  assert.ok(Math.abs(dropped(bits) - 0.1) < 0.002, `bits: ${dropped(bits)} dropped`);
+  assert.ok(Math.abs(dropped(scaled) - 0.3) < 0.002, `scaled: ${dropped(scaled)} dropped`);
+  assert.ok((scaled.data as Float32Array).every((v) => v === 0 || v === Math.fround(1 / 0.7)), 'scaled masks hold 0 or 1/(1 − p)');
+  const first = Uint8Array.from(bits.data as Uint8Array);
+  const pool = (bits.data as Uint8Array).buffer;
+  const b = draw(2);
+  assert.equal((b['dropout_mask.0']!.data as Uint8Array).buffer, pool, 'one pool, reused between calls');
+  assert.notDeepEqual(Uint8Array.from(b['dropout_mask.0']!.data as Uint8Array), first, 'the next call draws new masks');
+  assert.deepEqual(Uint8Array.from(draw(1)['dropout_mask.0']!.data as Uint8Array), first, 'call 1 again: the same masks (what a resumed run relies on)');
+  assert.notDeepEqual(Uint8Array.from(new DropoutMaskFeeder(sites.sites, symbolSources(g), 43).feeds(1, feeds)['dropout_mask.0']!.data as Uint8Array), first, 'another seed, other masks');
+  // runs of consecutive kept elements follow the geometric law: P(run ≥ k) = (1 − p)^k
+  const runs: number[] = [];
+  let run = 0;
+  for (const v of first) if (v) run++; else { runs.push(run); run = 0; }
+  for (const k of [1, 5, 20]) {
+    const share = runs.filter((r) => r >= k).length / runs.length;
+    assert.ok(Math.abs(share - 0.9 ** k) < 0.01, `P(run ≥ ${k}) = ${share}, expected ${0.9 ** k}`);
+  }
+});
+
+for (const kind of ['scaled', 'bits'] as const) {
+  test(`a ${kind} mask: y = x · mask / (1 − p) and dL/dx = dL/dy · mask / (1 − p)`, async () => {
+    const p = 0.25;
+    const { g, sites } = siteGraph(kind, p);
+    const s = await GraphSession.create(g, { threads: 1 });
+    const n = 3 * 64;
+    const x = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.sin(i) + 2), [3, 64]);
+    const w = new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => Math.cos(i)), [3, 64]);
+    const masks = new DropoutMaskFeeder(sites, symbolSources(g), 7).feeds(1, { x });
+    const mask = masks['dropout_mask.0']!.data as Uint8Array | Float32Array;
+    const out = await s.run({ x, w, ...masks });
+    const y = out.y!.data as Float32Array, dx = out.dx!.data as Float32Array;
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const keep = mask[i] !== 0;
+      kept += keep ? 1 : 0;
+      const scale = keep ? 1 / (1 - p) : 0;
+      assert.ok(Math.abs(y[i]! - (x.data as Float32Array)[i]! * scale) < 1e-6, `y[${i}]`);
+      assert.ok(Math.abs(dx[i]! - (w.data as Float32Array)[i]! * scale) < 1e-6, `dx[${i}]`);
+    }
+    assert.ok(kept > n / 2 && kept < n, `${kept} of ${n} kept`);
+    await s.release();
+  });
+}
