@@ -2,6 +2,7 @@
 // Usage: npm run bench -- [--config tiny|minilm] [--mode train|infer] [--threads N] [--steps N] [--warmup N] [--json]
 //        [--profile] (ORT profiler on the timed session; prints the top-10 ops) [--spinning 0|1] [--opt-level all|extended|basic|disabled] [--concat-heads 0|1]
 //        [--mem-pattern 0|1] (ORT enableMemPattern; default: the engine's own default)
+//        [--fed-dropout 0|1] (train: dropout masks drawn in JS and fed, default 1; 0: ORT's Dropout op)
 //        [--no-ceiling] (skip the 2048^3 MatMul ceiling)
 // Prints the same fields as pytorch_mtl_bench.py --json, plus graph build / session creation times, ORT's own MatMul
 // GFLOP/s (2048^3 fp32, same process, same threads) and the engine's share of it.
@@ -34,7 +35,7 @@ const IGNORE_INDEX = -100;
 /** Bench flags, parsed with the CLI's own argument parser. */
 function parseBenchArgs(argv: string[]) {
   const args = parseArgs(argv, ['profile', 'no-ceiling']);
-  const known = new Set(['config', 'mode', 'threads', 'steps', 'warmup', 'json', 'profile', 'spinning', 'mem-pattern', 'concat-heads', 'opt-level', 'no-ceiling']);
+  const known = new Set(['config', 'mode', 'threads', 'steps', 'warmup', 'json', 'profile', 'spinning', 'mem-pattern', 'concat-heads', 'opt-level', 'no-ceiling', 'fed-dropout']);
   for (const k of Object.keys(args.flags)) if (!known.has(k)) throw new Error(`unknown argument --${k}`);
   if (args.positionals.length) throw new Error(`unexpected argument ${args.positionals[0]}`);
   const config = stringFlag(args, 'config') ?? 'tiny';
@@ -53,6 +54,7 @@ function parseBenchArgs(argv: string[]) {
     spinning: toggle('spinning'),
     memPattern: toggle('mem-pattern'),
     concatHeads: toggle('concat-heads'),
+    fedDropout: toggle('fed-dropout'),
     optLevel: (stringFlag(args, 'opt-level') ?? 'all') as NonNullable<SessionOptions['optimizationLevel']>,
     ceiling: !boolFlag(args, 'no-ceiling'),
   };
@@ -163,7 +165,7 @@ async function main() {
     flops = 6 * counts.non_embedding * tokens + 12 * L * seq * H * tokens;
     const data = Array.from({ length: nIters }, () => [randomBatch('A', batch, seq, vocab), randomBatch('B', batch, seq, vocab)]);
     const ts = await TrainSession.create(spec, initial, { betas: OPT.betas, eps: OPT.eps, weightDecay: OPT.weightDecay, clipGradNorm: OPT.clipGradNorm,
-      threads: a.threads, optimizationLevel: a.optLevel, intraOpSpinning: a.spinning, memoryPattern: a.memPattern, enableProfiling: a.profile, profileFilePrefix: profPrefix, concatHeads: a.concatHeads });
+      threads: a.threads, optimizationLevel: a.optLevel, intraOpSpinning: a.spinning, memoryPattern: a.memPattern, enableProfiling: a.profile, profileFilePrefix: profPrefix, concatHeads: a.concatHeads, fedDropoutMasks: a.fedDropout });
     const t = ts.timings;
     buildS = t.trainBuildMs / 1000;
     sessionS = t.trainSessionMs / 1000;

@@ -56,7 +56,8 @@ let nextNodeId = 0;
 
 /**
  * A node's own gradient: adjoints of its inputs from those of its outputs. For composites whose backward differs on
- * purpose from what the op's table rule would build (Graph.maskedDropout); every other node uses the rules table.
+ * purpose from what the ops' table rules would build (Graph.maskedDropout, Graph.geluTimesTwo); every other node uses
+ * the rules table.
  */
 export type NodeGradRule = (dy: (Value | null)[], needs: boolean[]) => (Value | null)[];
 

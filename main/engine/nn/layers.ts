@@ -5,6 +5,9 @@ import { embeddingWidth, type BertConfig, type HiddenAct } from './config';
 /** Parameter lookup by Hugging Face name. */
 export type Params = (name: string) => Value;
 
+/** A dropout's fed mask inputs: float 0 or 1/(1 − p) (`scaled`), or bool for the forward and the backward pass (`bits`). */
+export type FedDropoutMask = { kind: 'scaled'; mask: Value } | { kind: 'bits'; forward: Value; backward: Value };
+
 export interface Ctx {
   g: Graph;
   cfg: BertConfig;
@@ -20,7 +23,7 @@ export interface Ctx {
    * Mask inputs for a dropout over x (drawn outside the graph and fed, see train/dropout-masks.ts): 'scaled' (float,
    * 0 or 1/(1 − p)) or 'bits' (bool); null keeps ORT's Dropout op. Unset: every dropout is ORT's.
    */
-  dropoutMasks?: (x: Value, ratio: number, kind: 'scaled' | 'bits') => { kind: 'scaled'; mask: Value } | { kind: 'bits'; forward: Value; backward: Value } | null;
+  dropoutMasks?: (x: Value, ratio: number, kind: FedDropoutMask['kind']) => FedDropoutMask | null;
   /** Attention-probability dropouts take 1-byte masks (memory) instead of 4-byte pre-scaled ones (speed). */
   attentionMaskBits?: boolean;
 }

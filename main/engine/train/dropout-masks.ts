@@ -9,14 +9,13 @@
 // masks of the run it continues, with no replay.
 import * as ort from 'onnxruntime-node';
 import type { Dim, Graph, Value } from '../graph';
+import type { FedDropoutMask } from '../nn';
 
 /** One dropout in a train graph: its mask input(s) — bits: forward and backward pass, fed the same bytes. */
 export type MaskSite =
   | { kind: 'scaled'; input: string; shape: Dim[]; ratio: number }
   | { kind: 'bits'; forward: string; backward: string; shape: Dim[]; ratio: number };
 export type MaskKind = MaskSite['kind'];
-/** The graph inputs of a site, as DropoutSites.inputsFor returns them. */
-export type MaskInputs = { kind: 'scaled'; mask: Value } | { kind: 'bits'; forward: Value; backward: Value };
 
 /** Build side: creates the mask inputs of each dropout of a train graph. */
 export class DropoutSites {
@@ -27,7 +26,7 @@ export class DropoutSites {
    * Mask inputs for a dropout over `x`, or null when a dim of x cannot be read from a graph input at run time
    * (the caller then keeps ORT's Dropout op).
    */
-  inputsFor(x: Value, ratio: number, kind: MaskKind): MaskInputs | null {
+  inputsFor(x: Value, ratio: number, kind: MaskKind): FedDropoutMask | null {
     if (!x.shape.every((d) => typeof d === 'number' || this.g.symbols.get(d)?.value.inputName)) return null;
     const i = this.sites.length, shape = [...x.shape];
     if (kind === 'scaled') {
@@ -95,9 +94,8 @@ function gapTable(p: number): Uint32Array {
 
 /** Fills `mask` with `kept` and, with probability p each, 0 (dropped). */
 export function drawMask(mask: Uint8Array | Float32Array, p: number, kept: number, table: Uint32Array, next: () => number): void {
-  mask.fill(kept);
-  if (p <= 0) return;
-  if (p >= 1) { mask.fill(0); return; }
+  mask.fill(p >= 1 ? 0 : kept);
+  if (p <= 0 || p >= 1) return;
   const n = mask.length;
   let pos = 0;
   for (;;) {
@@ -137,11 +135,12 @@ export class DropoutMaskFeeder {
   feeds(call: number, feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
     const dims = this.sites.map((s) => this.dimsOf(s, feeds));
     const sizes = dims.map((d) => d.reduce((a, b) => a * b, 1));
-    const total = (kind: MaskKind) => this.sites.reduce((n, s, i) => n + (s.kind === kind ? sizes[i]! : 0), 0);
+    const total = { bits: 0, scaled: 0 };
+    this.sites.forEach((s, i) => (total[s.kind] += sizes[i]!));
     // the pools grow to the longest batches seen, then stay
     const grow = (have: number, need: number) => (have ? Math.ceil(need * 1.25) : need);
-    if (total('bits') > this.bits.length) this.bits = new Uint8Array(grow(this.bits.length, total('bits')));
-    if (total('scaled') > this.scaled.length) this.scaled = new Float32Array(grow(this.scaled.length, total('scaled')));
+    if (total.bits > this.bits.length) this.bits = new Uint8Array(grow(this.bits.length, total.bits));
+    if (total.scaled > this.scaled.length) this.scaled = new Float32Array(grow(this.scaled.length, total.scaled));
     const next = streamFor(this.seed, call);
     const out: Record<string, ort.Tensor> = {};
     const off = { bits: 0, scaled: 0 };

@@ -104,8 +104,9 @@ export interface GraphBuildOptions {
   /** Base seed of the dropout masks (fed ones, and ORT Dropout nodes: node i gets base·4096 + i); unset, random. */
   dropoutSeed?: number;
   /**
-   * Train graphs take their dropout masks as inputs (`dropout_mask.<i>` and `.backward`, bool), drawn by
-   * DropoutMaskFeeder, instead of ORT's Dropout op (default true; false keeps ORT's op: slower, see dropout-masks.ts).
+   * Train graphs take their dropout masks as inputs (`dropout_mask.<i>`, see dropout-masks.ts), drawn by
+   * DropoutMaskFeeder, instead of ORT's Dropout op (default true; false keeps ORT's op, which is slower: the bench's
+   * --fed-dropout 0 measures the difference).
    */
   fedDropoutMasks?: boolean;
   /**

@@ -167,7 +167,8 @@ export class TrainSession {
     }
     for (let i = 0; i < calls; i++) {
       this.calls += 1;
-      await this.train.run(this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), this.stepFetches());
+      // only the loss: the forward pass holds every Dropout node, and the state buffers (written in place) stay untouched
+      await this.train.run(this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), { loss: new ort.Tensor('float32', this.lossBuf, []) });
     }
   }
 

@@ -53,9 +53,9 @@ test('a graph with per-head symbolic sequence lengths matches the fixed-length g
   await b.release();
 });
 
-test('seeded dropout: the same seed gives the same steps; a fresh session advanced by k dummy runs continues identically', async () => {
+for (const fed of [true, false]) test(`seeded dropout (${fed ? 'fed masks' : "ORT's Dropout op"}): the same seed gives the same steps; a fresh session advanced by k dummy runs continues identically`, async () => {
   const spec: ModelSpec = { config, heads };
-  const make = (seed: number) => TrainSession.create(spec, init(spec), { ...opts, dropoutSeed: seed });
+  const make = (seed: number) => TrainSession.create(spec, init(spec), { ...opts, dropoutSeed: seed, fedDropoutMasks: fed });
   const a = await make(3);
   const b = await make(3);
   const c = await make(4);
