@@ -15,6 +15,7 @@ import { importReport, resolveRunConfig } from './datasets-resolve';
 import type { FromTrainer, ToTrainer } from './protocol';
 import { latestCheckpoint, tokenizerPath } from './run-files';
 import type { EvaluationInfo, ProgressInfo, TrainerOutcome } from './trainer';
+import { TRAINER_NODE_FLAGS, trainerEnv } from '../engine/runtime/trainer-process';
 
 /** What listeners (the UI, the CLI's progress line) hear about a run. A failure's `code` and `params` are its `error`'s. */
 export type RunEvent =
@@ -28,8 +29,8 @@ interface Active { child: ChildProcess; done: Promise<RunRow>; paused: boolean; 
 /** The trainer entry: the .ts source under tsx (CLI, tests, dev), trainer.js beside the bundle in a build. */
 function trainerEntry(): { path: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'trainer-process.ts'), execArgv: ['--import', import.meta.resolve('tsx')] };
-  return { path: join(dirname(here), 'trainer.js'), execArgv: [] };
+  if (here.endsWith('.ts')) return { path: join(dirname(here), 'trainer-process.ts'), execArgv: [...TRAINER_NODE_FLAGS, '--import', import.meta.resolve('tsx')] };
+  return { path: join(dirname(here), 'trainer.js'), execArgv: [...TRAINER_NODE_FLAGS] };
 }
 
 const isAlive = (pid: number): boolean => {
@@ -129,7 +130,7 @@ export class RunService {
     if (row.parentId !== null && existsSync(tokenizerPath(this.runDir(row.parentId)))) tokenizer = tokenizerPath(this.runDir(row.parentId));
 
     const entry = this.entry;
-    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...trainerEnv(), ELECTRON_RUN_AS_NODE: '1' } });
     this.runs.setStatus(id, 'running', { pid: child.pid });
     this.emit({ runId: id, type: 'status', status: 'running' });
     let outcome: TrainerOutcome | null = null;

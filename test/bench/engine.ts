@@ -4,15 +4,19 @@
 //        [--mem-pattern 0|1] (ORT enableMemPattern; default: the engine's own default)
 //        [--fed-dropout 0|1] (train: dropout masks drawn in JS and fed, default 1; 0: ORT's Dropout op)
 //        [--no-ceiling] (skip the 2048^3 MatMul ceiling)
+//        [--trainer-process 0|1] (default 1: run in a process started like the app's trainer — glibc malloc tunables,
+//        gc after big steps, see main/engine/runtime/trainer-process.ts — re-executing itself when needed; 0: as started)
 // Prints the same fields as pytorch_mtl_bench.py --json, plus graph build / session creation times, ORT's own MatMul
 // GFLOP/s (2048^3 fp32, same process, same threads) and the engine's share of it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../../main/engine/graph';
 import { toModelProto } from '../../main/engine/onnx';
-import { GraphSession, type SessionOptions } from '../../main/engine/runtime';
+import { GraphSession, isTrainerProcess, TRAINER_NODE_FLAGS, trainerEnv, type SessionOptions } from '../../main/engine/runtime';
 import { bertEncoder, headOutputs, type BertConfig, type Ctx, type HeadSpec } from '../../main/engine/nn';
 import { layoutFor, TrainSession, type HeadBatch, type ModelSpec } from '../../main/engine/train';
 import type { FlatLayout } from '../../main/engine/optim';
@@ -35,7 +39,7 @@ const IGNORE_INDEX = -100;
 /** Bench flags, parsed with the CLI's own argument parser. */
 function parseBenchArgs(argv: string[]) {
   const args = parseArgs(argv, ['profile', 'no-ceiling']);
-  const known = new Set(['config', 'mode', 'threads', 'steps', 'warmup', 'json', 'profile', 'spinning', 'mem-pattern', 'concat-heads', 'opt-level', 'no-ceiling', 'fed-dropout']);
+  const known = new Set(['config', 'mode', 'threads', 'steps', 'warmup', 'json', 'profile', 'spinning', 'mem-pattern', 'concat-heads', 'opt-level', 'no-ceiling', 'fed-dropout', 'trainer-process']);
   for (const k of Object.keys(args.flags)) if (!known.has(k)) throw new Error(`unknown argument --${k}`);
   if (args.positionals.length) throw new Error(`unexpected argument ${args.positionals[0]}`);
   const config = stringFlag(args, 'config') ?? 'tiny';
@@ -57,6 +61,7 @@ function parseBenchArgs(argv: string[]) {
     fedDropout: toggle('fed-dropout'),
     optLevel: (stringFlag(args, 'opt-level') ?? 'all') as NonNullable<SessionOptions['optimizationLevel']>,
     ceiling: !boolFlag(args, 'no-ceiling'),
+    trainerProcess: toggle('trainer-process') ?? true,
   };
 }
 
@@ -140,8 +145,15 @@ function newestProfile(dir: string): string {
   return join(dir, f);
 }
 
+/** Runs this bench again in a process started like the app's trainer; returns its exit status. */
+function inTrainerProcess(): number {
+  const args = [...TRAINER_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+  return spawnSync(process.execPath, args, { stdio: 'inherit', env: trainerEnv() }).status ?? 1;
+}
+
 async function main() {
   const a = parseBenchArgs(process.argv.slice(2));
+  if (a.trainerProcess && !isTrainerProcess()) process.exit(inTrainerProcess());
   const shape = SHAPES[a.config];
   const train = a.mode === 'train';
   const { seq, vocab, H, L } = shape;
@@ -225,7 +237,7 @@ async function main() {
     gflops_per_s: gflops,
     peak_rss_mib: peakRss,
     runtime: { engine: 'chorus', onnxruntime: ort.env.versions.node ?? ort.env.versions.common, node: process.version,
-      threads: a.threads, intra_op_spinning: a.spinning ?? 'default', memory_pattern: a.memPattern ?? 'default', optimization_level: a.optLevel, cpu: cpus()[0]?.model ?? '' },
+      threads: a.threads, trainer_process: isTrainerProcess(), intra_op_spinning: a.spinning ?? 'default', memory_pattern: a.memPattern ?? 'default', optimization_level: a.optLevel, cpu: cpus()[0]?.model ?? '' },
     graph_build_s: buildS,
     session_create_s: sessionS,
     ...extra,

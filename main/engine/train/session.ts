@@ -1,6 +1,6 @@
 // A training session over pre-allocated flat buffers: params/m/v are swapped between steps, never reallocated.
 import * as ort from 'onnxruntime-node';
-import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
+import { GraphSession, returnOutputCopies, type ExecutionProviderName, type SessionOptions } from '../runtime';
 import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
 import { DropoutMaskFeeder, symbolSources } from './dropout-masks';
@@ -64,6 +64,8 @@ export class TrainSession {
     /** Whether the train graph still holds ORT Dropout nodes, whose generators only move by running. */
     private readonly ortDropout: boolean,
     stateInPlace: boolean,
+    /** The train graph's decay_mask input: true where weight decay applies, fed unchanged every step. */
+    private readonly decayMask: ort.Tensor,
   ) {
     const N = layout.size;
     if (initial.length !== N) throw new Error(`TrainSession: initial parameters have ${initial.length} values, the model needs ${N}`);
@@ -81,13 +83,14 @@ export class TrainSession {
     let t = performance.now();
     const lap = () => { const now = performance.now(), d = now - t; t = now; return d; };
     const debugGrads = o.debugGrads ?? false;
-    const { graph, layout, maskSites } = buildTrainGraph(spec, { ...o, debugGrads });
+    const { graph, layout, maskSites, decayMask } = buildTrainGraph(spec, { ...o, debugGrads });
     const trainBytes = toModelProto(graph);
     const trainBuildMs = lap();
     const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
     const masks = new DropoutMaskFeeder(maskSites, symbolSources(graph), o.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31));
     const ortDropout = graph.nodes.some((n) => n.opType === 'Dropout');
-    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads, masks, ortDropout, o.stateInPlace ?? true);
+    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads, masks, ortDropout, o.stateInPlace ?? true,
+      new ort.Tensor('bool', decayMask, [layout.size]));
     s.timings = { trainBuildMs, trainSessionMs: lap(), evalBuildMs: 0, evalSessionMs: 0 };
     return s;
   }
@@ -182,6 +185,7 @@ export class TrainSession {
       params: new ort.Tensor('float32', this.params, [N]),
       m: new ort.Tensor('float32', this.m, [N]),
       v: new ort.Tensor('float32', this.v, [N]),
+      decay_mask: this.decayMask,
       lr: new ort.Tensor('float32', Float32Array.of(lr), []),
       step: new ort.Tensor('float32', Float32Array.of(step), []),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
@@ -210,6 +214,7 @@ export class TrainSession {
     const fetches = this.stepFetches();
     if (o.wantGrads) fetches.grads = null;
     const out = await this.train.run(this.stepFeeds(batches, weights, lr, this.step), fetches);
+    returnOutputCopies(3 * 4 * this.layout.size); // the binding's copies of params/m/v (see runtime/trainer-process.ts)
     if (s) { // swap current and spare buffers
       this.spare = { params: this.params, m: this.m, v: this.v };
       this.params = s.params;
