@@ -141,7 +141,7 @@ export class Graph {
   }
   /**
    * 2 · GELU(x) = x · c with c = 1 + erf(t), t = x / √2: for a consumer that folds the 0.5 into its own scale (a
-   * Gemm's alpha). Its own backward, 4 passes fewer than the rules table would build: d(x · c)/dx = c + x · √(2/π) ·
+   * Gemm's alpha). Its own backward, 5 passes fewer than the rules table would build: d(x · c)/dx = c + x · √(2/π) ·
    * exp(−t²), the constant folded into the exponent.
    */
   geluTimesTwo(x: Value): Value {
@@ -152,7 +152,7 @@ export class Graph {
     twice.node!.gradRule = (dy, needs) => {
       if (!needs[0] || !dy[0]) return [null, null];
       const slope = this.exp(this.sub(c(0.5 * Math.log(2 / Math.PI)), this.mul(t, t))); // √(2/π) · exp(−t²)
-      return [this.add(this.mul(dy[0], cdf2), this.mul(this.mul(dy[0], x), slope)), null];
+      return [this.mul(dy[0], this.add(cdf2, this.mul(x, slope))), null]; // dy · (c + x · slope): 6 passes
     };
     return twice;
   }
