@@ -69,6 +69,14 @@ export function gemmGrad(g: Graph, [a, b, cc]: (Value | null)[], dy: Value, o: {
   return [da, db, dc];
 }
 
+/** FusedMatMul: Y = alpha·A'·B' (batched; A' = transA ? A with its last two dims swapped : A, B' likewise). */
+export function fusedMatMulGrad(g: Graph, [a, b]: (Value | null)[], dy: Value, o: { transA: boolean; transB: boolean; alpha: number }, needs: boolean[]): (Value | null)[] {
+  const { transA, transB, alpha } = o;
+  const da = !needs[0] ? null : unbroadcast(g, transA ? g.fusedMatMul(b!, dy, { transA: transB, transB: true, alpha }) : g.fusedMatMul(dy, b!, { transB: !transB, alpha }), a!);
+  const db = !needs[1] ? null : unbroadcast(g, transB ? g.fusedMatMul(dy, a!, { transA: true, transB: transA, alpha }) : g.fusedMatMul(a!, dy, { transA: !transA, alpha }), b!);
+  return [da, db];
+}
+
 /** LayerNormalization over axes [axis, rank): reuses the saved Mean and InvStdDev outputs. */
 export function layerNormGrad(g: Graph, [x, scale, bias]: (Value | null)[], [, mean, invStd]: Value[], dy: Value, axis: number, needs: boolean[]): (Value | null)[] {
   const X = x!;

@@ -2,7 +2,7 @@
 // A rule gets the node's inputs, outputs and output adjoints, and returns one adjoint per input (null = no gradient).
 import type { Graph, Node, OpType, Value } from '../graph';
 import {
-  c, concatGrad, expandBack, fillLike, gatherGrad, gemmGrad, layerNormGrad, matMulGrad, reducedCount, shapeOf, sliceGrad,
+  c, concatGrad, expandBack, fillLike, gatherGrad, gemmGrad, fusedMatMulGrad, layerNormGrad, matMulGrad, reducedCount, shapeOf, sliceGrad,
   softmaxCrossEntropyGrad, tileGrad, unbroadcast,
 } from './helpers';
 
@@ -66,6 +66,7 @@ export const rules: Record<OpType, GradRule | typeof NON_DIFFERENTIABLE> = {
   Cast: (k) => [X(k).dtype === 'float32' || X(k).dtype === 'float64' ? k.g.cast(d0(k), X(k).dtype) : null],
   MatMul: (k) => matMulGrad(k.g, X(k), X(k, 1), d0(k), k.needs),
   Gemm: (k) => gemmGrad(k.g, k.x, d0(k), { transA: k.node.int('transA', 0) === 1, transB: k.node.int('transB', 0) === 1, alpha: k.node.float('alpha', 1), beta: k.node.float('beta', 1) }, k.needs),
+  FusedMatMul: (k) => fusedMatMulGrad(k.g, k.x, d0(k), { transA: k.node.int('transA', 0) === 1, transB: k.node.int('transB', 0) === 1, alpha: k.node.float('alpha', 1) }, k.needs),
   Softmax: (k) => [k.g.mul(Y(k), k.g.sub(d0(k), k.g.reduceSum(k.g.mul(d0(k), Y(k)), [k.node.int('axis', -1)])))],
   LogSoftmax: (k) => [k.g.sub(d0(k), k.g.mul(k.g.exp(Y(k)), k.g.reduceSum(d0(k), [k.node.int('axis', -1)])))],
   LayerNormalization: (k) => {

@@ -165,6 +165,22 @@ export class Graph {
   }
 
   // ---- linear algebra ----
+  /**
+   * ONNX Runtime's com.microsoft FusedMatMul: alpha · A' · B' with A' = transA ? A with its last two dims swapped : A,
+   * B' likewise; batch dims broadcast as in MatMul. A transposed operand costs no Transpose pass (ORT merges a head
+   * split's Transpose with a key transpose into one slow [0, 2, 3, 1] copy when written as MatMul).
+   */
+  fusedMatMul(a: Value, b: Value, o: { transA?: boolean; transB?: boolean; alpha?: number } = {}): Value {
+    const dt = this.sameType('FusedMatMul', [a, b]);
+    if (a.rank < 2 || b.rank < 2) throw new ShapeError(`FusedMatMul: operands need rank >= 2 (${fmt(a.shape)} x ${fmt(b.shape)})`);
+    const last2 = (v: Value, t: boolean | undefined) => { const [r, c] = v.shape.slice(-2) as [Dim, Dim]; return t ? [c, r] : [r, c]; };
+    const [m, k1] = last2(a, o.transA), [k2, n] = last2(b, o.transB);
+    if (k1 !== k2 && !isUnknown(k1!) && !isUnknown(k2!))
+      throw new ShapeError(`FusedMatMul: inner dims differ, ${fmt(a.shape)}${o.transA ? 'ᵀ' : ''} x ${fmt(b.shape)}${o.transB ? 'ᵀ' : ''} (${k1} vs ${k2})`);
+    const batch = broadcastShapes('FusedMatMul', [a.shape.slice(0, -2), b.shape.slice(0, -2)]);
+    const attrs: Record<string, Attr> = { alpha: attr.float(o.alpha ?? 1), transA: attr.int(o.transA ? 1 : 0), transB: attr.int(o.transB ? 1 : 0) };
+    return this.op1('FusedMatMul', [a, b], attrs, dt, [...batch, m!, n!]);
+  }
   matMul(a: Value, b: Value): Value {
     const dt = this.sameType('MatMul', [a, b]);
     if (a.rank === 0 || b.rank === 0) throw new ShapeError(`MatMul: scalar operand (${fmt(a.shape)} x ${fmt(b.shape)})`);

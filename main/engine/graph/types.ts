@@ -99,5 +99,6 @@ export const OP_TYPES = [
   'Size', 'Reshape', 'Transpose', 'Unsqueeze', 'Squeeze', 'Concat', 'Split', 'Slice', 'Pad', 'Expand', 'ConstantOfShape', 'Range',
   'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceSumSquare',
   'ReduceMin', 'ArgMax', 'GreaterOrEqual', 'LessOrEqual', 'Or', 'Sign', 'Floor', 'Sin', 'Cos', 'Tile',
+  'FusedMatMul', // com.microsoft (onnx/opset.ts OP_DOMAINS)
 ] as const;
 export type OpType = (typeof OP_TYPES)[number];

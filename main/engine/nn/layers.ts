@@ -114,7 +114,11 @@ export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, bat
   const q = split(linear(k, x, `${prefix}.query`));
   const key = split(linear(k, x, `${prefix}.key`));
   const v = split(linear(k, x, `${prefix}.value`));
-  const scores = g.div(g.matMul(q, g.transpose(key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(D))); // [B, A, S, S]
+  // [B, A, S, S]. Train graphs: one FusedMatMul with the key transposed inside the product (and the 1/√D as its alpha);
+  // forward-only graphs keep MatMul + Div, the pattern ORT's inference fusions look for.
+  const scores = k.training
+    ? g.fusedMatMul(q, key, { transB: true, alpha: 1 / Math.sqrt(D) })
+    : g.div(g.matMul(q, g.transpose(key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(D)));
   const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
   const ctx = g.transpose(g.matMul(probs, v), { perm: [0, 2, 1, 3] }); // [B, S, A, D]
   return g.reshape(ctx, [batch, seq, cfg.hiddenSize]); // [B, S, H]

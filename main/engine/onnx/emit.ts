@@ -2,7 +2,7 @@
 import protobuf from 'protobufjs';
 import { Graph, ONNX_DTYPE, Node, Value, type Attr, type TensorData } from '../graph';
 import { onnxDescriptor } from './proto';
-import { ATTRS_AS_INPUTS, DEFAULT_OPSET, IR_VERSION, minOpsetFor } from './opset';
+import { ATTRS_AS_INPUTS, DEFAULT_OPSET, IR_VERSION, minOpsetFor, OP_DOMAINS } from './opset';
 
 const root = protobuf.Root.fromJSON(onnxDescriptor as unknown as protobuf.INamespace);
 const ModelProto = root.lookupType('onnx.ModelProto');
@@ -85,6 +85,7 @@ export function toModelProto(graph: Graph, opts: EmitOptions = {}): Uint8Array {
   const constSeen = new Set<Value>();
   const extraInit: ReturnType<typeof tensorProto>[] = [];
   const nodeProtos = [];
+  const domainsUsed = new Map<string, number>(); // contrib domains the nodes use, for opsetImport
   for (const n of nodes) {
     const inputs = n.inputs.map((v) => (v ? nameOf(v) : ''));
     for (const v of n.inputs) if (v?.data && !constSeen.has(v)) {
@@ -105,9 +106,12 @@ export function toModelProto(graph: Graph, opts: EmitOptions = {}): Uint8Array {
     const need = minOpsetFor(n.opType, attrs);
     if (need > opset) throw new Error(`toModelProto: ${n} needs opset ${need}, emitting ${opset}`);
     while (inputs.length && inputs[inputs.length - 1] === '') inputs.pop();
+    const domain = OP_DOMAINS[n.opType];
+    if (domain) domainsUsed.set(domain.domain, domain.version);
     nodeProtos.push({
       name: `${n.opType}_${n.id}`,
       opType: n.opType,
+      ...(domain ? { domain: domain.domain } : {}),
       input: inputs,
       output: n.outputs.map(nameOf),
       attribute: Object.entries(attrs).map(([k, a]) => attrProto(k, a)),
@@ -126,7 +130,7 @@ export function toModelProto(graph: Graph, opts: EmitOptions = {}): Uint8Array {
   const model = {
     irVersion: IR_VERSION[opset] ?? 8,
     producerName: opts.producerName ?? 'chorus',
-    opsetImport: [{ domain: '', version: opset }],
+    opsetImport: [{ domain: '', version: opset }, ...[...domainsUsed].map(([domain, version]) => ({ domain, version }))],
     graph: {
       name: graph.name,
       node: nodeProtos,

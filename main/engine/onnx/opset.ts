@@ -22,6 +22,14 @@ export const ATTRS_AS_INPUTS: Record<string, { attr: string; since: number; slot
   ],
 };
 
+/**
+ * Ops outside the default ONNX domain, with the domain's opset version: ONNX Runtime's contrib ops, used where
+ * the standard ops cost passes ORT cannot fuse away (FusedMatMul: a batched product with a transposed operand).
+ */
+export const OP_DOMAINS: Partial<Record<string, { domain: string; version: number }>> = {
+  FusedMatMul: { domain: 'com.microsoft', version: 1 },
+};
+
 /** Minimum opset needed by an op/attribute combination used by the builder. */
 export function minOpsetFor(opType: string, attrs: Record<string, unknown>): number {
   if ((opType === 'ScatterND' || opType === 'ScatterElements') && 'reduction' in attrs) return 16;
