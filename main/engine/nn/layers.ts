@@ -106,6 +106,17 @@ export function maskBias(k: Ctx, attentionMask: Value): Value {
   return g.mul(g.sub(g.scalar(1), m), g.scalar(-10000));
 }
 
+/**
+ * q kᵀ / √headDim for q [.., Tq, d] and key [.., Tk, d]. Train graphs: one FusedMatMul with the key transposed inside
+ * the product and 1/√d as its alpha (as MatMul(q, Transpose(key)), ORT merges the heads' Transpose and the key's into
+ * one slow copy); forward-only graphs keep MatMul + Div, the pattern ORT's inference fusions look for.
+ */
+export function attentionScores(k: Ctx, q: Value, key: Value): Value {
+  const { g } = k, d = q.shape[q.rank - 1] as number;
+  if (k.training) return g.fusedMatMul(q, key, { transB: true, alpha: 1 / Math.sqrt(d) });
+  return g.div(g.matMul(q, g.transpose(key, { perm: [...Array(key.rank - 2).keys(), key.rank - 1, key.rank - 2] })), g.scalar(Math.sqrt(d)));
+}
+
 /** softmax(Q K^T / sqrt(headDim) + maskBias) V, heads merged back -> [B, S, H]. */
 export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, batch: Dim, seq: Dim): Value {
   const { g, cfg } = k;
@@ -114,11 +125,7 @@ export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, bat
   const q = split(linear(k, x, `${prefix}.query`));
   const key = split(linear(k, x, `${prefix}.key`));
   const v = split(linear(k, x, `${prefix}.value`));
-  // [B, A, S, S]. Train graphs: one FusedMatMul with the key transposed inside the product (and the 1/√D as its alpha);
-  // forward-only graphs keep MatMul + Div, the pattern ORT's inference fusions look for.
-  const scores = k.training
-    ? g.fusedMatMul(q, key, { transB: true, alpha: 1 / Math.sqrt(D) })
-    : g.div(g.matMul(q, g.transpose(key, { perm: [0, 1, 3, 2] })), g.scalar(Math.sqrt(D)));
+  const scores = attentionScores(k, q, key); // [B, A, S, S]
   const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
   const ctx = g.transpose(g.matMul(probs, v), { perm: [0, 2, 1, 3] }); // [B, S, A, D]
   return g.reshape(ctx, [batch, seq, cfg.hiddenSize]); // [B, S, H]
