@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Graph } from '../graph';
 import { toModelProto } from '../onnx';
+import { returnOutputCopies } from './trainer-process';
 
 export type ExecutionProviderName = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'auto';
 export interface SessionOptions {
@@ -120,12 +121,18 @@ export class GraphSession {
   /**
    * Runs the graph. `outputs` maps output names to pre-allocated tensors (filled in place and returned as the same objects)
    * or null (allocated by ORT); when given, only those outputs are computed.
-   * Note: onnxruntime-node 1.30 writes into the pre-allocated buffer but still builds a second JS tensor internally,
-   * so pre-allocation saves our copies, not every allocation inside the binding.
+   * Note: onnxruntime-node 1.30 writes into the pre-allocated buffer but still copies it into a new JS tensor, which
+   * is dropped here; big copies are handed back at once (returnOutputCopies, in a trainer process).
    */
   async run(feeds: Record<string, ort.Tensor>, outputs?: Record<string, ort.Tensor | null>): Promise<Record<string, ort.Tensor>> {
     const res = (outputs ? await this.session.run(feeds, outputs) : await this.session.run(feeds)) as Record<string, ort.Tensor>;
-    if (outputs) for (const [name, t] of Object.entries(outputs)) if (t) res[name] = t;
+    if (!outputs) return res;
+    let dropped = 0;
+    for (const [name, t] of Object.entries(outputs)) if (t) {
+      dropped += (res[name]!.data as ArrayBufferView).byteLength;
+      res[name] = t;
+    }
+    returnOutputCopies(dropped);
     return res;
   }
 

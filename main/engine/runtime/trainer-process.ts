@@ -4,8 +4,8 @@
 // parameter-sized buffers (params/m/v: 273 MB a step on minilm) that become garbage right away. glibc serves
 // allocations above its mmap threshold (dynamic, at most 32 MiB) with fresh mmap'd pages and unmaps them on free:
 // every step page-faulted those bytes back in (67k minor faults a step on minilm, ~17 % of its step time). With the
-// threshold above the largest buffer the allocations come from the heap and are reused; a GC after each step returns
-// the copies before the next step asks again, so the heap does not grow (measured in test/bench/engine.ts,
+// threshold above the largest buffer the allocations come from the heap and are reused; a GC after each run that
+// dropped big copies (GraphSession.run) returns them before the next step asks again, so the heap does not grow (measured in test/bench/engine.ts,
 // --trainer-process 0|1).
 
 /** glibc tunables (ignored by other C libraries): big blocks from the heap, and freed space kept for reuse. */
@@ -33,10 +33,10 @@ export function isTrainerProcess(): boolean {
 const COLLECT_ABOVE_BYTES = 64 * 2 ** 20;
 
 /**
- * After a step that fetched `fetchedBytes`: a full GC when the process exposes one and the copies are big
- * (a few ms on the trainer's small JS heap); otherwise nothing.
+ * After a run whose dropped output copies came to `bytes` (GraphSession.run): a full GC when the process exposes one
+ * and the copies are big (a few ms on the trainer's small JS heap); otherwise nothing.
  */
-export function returnOutputCopies(fetchedBytes: number): void {
+export function returnOutputCopies(bytes: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc && fetchedBytes >= COLLECT_ABOVE_BYTES) gc();
+  if (gc && bytes >= COLLECT_ABOVE_BYTES) gc();
 }

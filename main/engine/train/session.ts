@@ -1,6 +1,6 @@
-// A training session over pre-allocated flat buffers: params/m/v are swapped between steps, never reallocated.
+// A training session over pre-allocated flat buffers: params/m/v are updated in place (or swapped with spares), never reallocated.
 import * as ort from 'onnxruntime-node';
-import { GraphSession, returnOutputCopies, type ExecutionProviderName, type SessionOptions } from '../runtime';
+import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
 import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
 import { DropoutMaskFeeder, symbolSources } from './dropout-masks';
@@ -214,7 +214,6 @@ export class TrainSession {
     const fetches = this.stepFetches();
     if (o.wantGrads) fetches.grads = null;
     const out = await this.train.run(this.stepFeeds(batches, weights, lr, this.step), fetches);
-    returnOutputCopies(3 * 4 * this.layout.size); // the binding's copies of params/m/v (see runtime/trainer-process.ts)
     if (s) { // swap current and spare buffers
       this.spare = { params: this.params, m: this.m, v: this.v };
       this.params = s.params;
