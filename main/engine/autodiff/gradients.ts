@@ -25,7 +25,7 @@ export function gradients(loss: Value, wrt: Value[]): (Value | null)[] {
   adjoint.set(loss, seed(loss));
   const accumulate = (v: Value, d: Value) => {
     const prev = adjoint.get(v);
-    adjoint.set(v, prev ? g.add(prev, d) : d);
+    adjoint.set(v, prev ? sumAdjoints(prev, d) : d);
   };
 
   const lossIndex = loss.node ? nodes.indexOf(loss.node) : -1;
@@ -42,6 +42,28 @@ export function gradients(loss: Value, wrt: Value[]): (Value | null)[] {
     });
   }
   return wrt.map((w) => adjoint.get(w) ?? null);
+}
+
+/**
+ * prev + d. A scatter-add onto zeros (an embedding's gradient, one per lookup) becomes a scatter-add onto the other
+ * term: the same sum without a dense zero table filled and copied, nor a dense Add.
+ */
+function sumAdjoints(prev: Value, d: Value): Value {
+  const g = prev.graph;
+  const sameShape = prev.rank === d.rank && prev.shape.every((s, i) => s === d.shape[i]);
+  if (sameShape) {
+    if (isScatterAddOntoZeros(d)) return g.scatterND(prev, d.node!.inputs[1]!, d.node!.inputs[2]!, { reduction: 'add' });
+    if (isScatterAddOntoZeros(prev)) return g.scatterND(d, prev.node!.inputs[1]!, prev.node!.inputs[2]!, { reduction: 'add' });
+  }
+  return g.add(prev, d);
+}
+
+function isScatterAddOntoZeros(v: Value): boolean {
+  const n = v.node;
+  if (n?.opType !== 'ScatterND' || n.attrs.reduction?.kind !== 'string' || n.attrs.reduction.value !== 'add') return false;
+  const data = n.inputs[0]?.node;
+  const fill = data?.attrs.value;
+  return data?.opType === 'ConstantOfShape' && fill?.kind === 'tensor' && fill.value.data.length === 1 && Number(fill.value.data[0]) === 0;
 }
 
 function seed(loss: Value): Value {

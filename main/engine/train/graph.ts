@@ -2,7 +2,7 @@
 import { attr, Graph, type Dim, type Value } from '../graph';
 import { gradients } from '../autodiff';
 import { bertEncoder, pooler, frozenRows, headLoss, headOutputs, LABEL_TENSORS, isNoDecay, modelParamShapes, type BertConfig, type Ctx, type EncoderOut, type HeadSpec } from '../nn';
-import { adamwStep, clipFactor, FlatLayout, globalNorm, type AdamWConfig } from '../optim';
+import { adamwStep, clipFactor, FlatLayout, globalNorm, noDecayOf, type AdamWConfig } from '../optim';
 import { DropoutSites, type MaskKind, type MaskSite } from './dropout-masks';
 
 export interface TaskHead extends HeadSpec {
@@ -122,11 +122,11 @@ export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {
 }
 
 /**
- * Inputs: params, m, v [N]; lr, step (float32 scalars); decay_mask [N] (bool: `decayMask`); task_weights [heads];
+ * Inputs: params, m, v [N]; lr, step (float32 scalars); task_weights [heads];
  * per head `<name>.<tensor>`; the dropout masks (`maskSites`).
  * Outputs: params_out, m_out, v_out [N]; task_losses [heads]; loss; grad_norm; (grads [N]).
  */
-export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Graph; layout: FlatLayout; maskSites: MaskSite[]; decayMask: Uint8Array } {
+export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Graph; layout: FlatLayout; maskSites: MaskSite[] } {
   const g = new Graph('chorus_train_step');
   const layout = layoutFor(m);
   const N = layout.size;
@@ -135,7 +135,6 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const vIn = g.input('v', 'float32', [N]);
   const lr = g.input('lr', 'float32', []);
   const step = g.input('step', 'float32', []);
-  const decayMask = g.input('decay_mask', 'bool', [N]);
   const f = forward(g, m, layout, params, true, false, o);
 
   const viewList = layout.entries.map((e) => f.views.get(e.name)!);
@@ -153,7 +152,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const flatGrad = g.concat(grads.map((d) => g.reshape(d, [-1])), { axis: 0 }); // [N]
   const norm = globalNorm(g, grads);
   const clip = o.clipGradNorm && o.clipGradNorm > 0 ? clipFactor(g, norm, o.clipGradNorm) : undefined;
-  let next = adamwStep(g, { params, m: mIn, v: vIn }, flatGrad, lr, step, decayMask, o, clip);
+  let next = adamwStep(g, { params, m: mIn, v: vIn }, flatGrad, lr, step, noDecayOf(g, layout, (n) => !isNoDecay(n), (n) => f.views.get(n)!), o, clip);
   if (unreached.size) { // parameters no loss reaches keep their values and moments (no decay, no stale momentum)
     const keep = g.constant(layout.mask((n) => unreached.has(n)), 'bool', [N]);
     next = { params: g.where(keep, params, next.params), m: g.where(keep, mIn, next.m), v: g.where(keep, vIn, next.v) };
@@ -166,7 +165,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   g.output(f.loss, 'loss');
   g.output(norm, 'grad_norm');
   if (o.debugGrads) g.output(flatGrad, 'grads');
-  return { graph: g, layout, maskSites: f.maskSites, decayMask: layout.mask((n) => !isNoDecay(n)) };
+  return { graph: g, layout, maskSites: f.maskSites };
 }
 
 /**

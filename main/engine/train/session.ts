@@ -64,8 +64,6 @@ export class TrainSession {
     /** Whether the train graph still holds ORT Dropout nodes, whose generators only move by running. */
     private readonly ortDropout: boolean,
     stateInPlace: boolean,
-    /** The train graph's decay_mask input: true where weight decay applies, fed unchanged every step. */
-    private readonly decayMask: ort.Tensor,
   ) {
     const N = layout.size;
     if (initial.length !== N) throw new Error(`TrainSession: initial parameters have ${initial.length} values, the model needs ${N}`);
@@ -83,14 +81,13 @@ export class TrainSession {
     let t = performance.now();
     const lap = () => { const now = performance.now(), d = now - t; t = now; return d; };
     const debugGrads = o.debugGrads ?? false;
-    const { graph, layout, maskSites, decayMask } = buildTrainGraph(spec, { ...o, debugGrads });
+    const { graph, layout, maskSites } = buildTrainGraph(spec, { ...o, debugGrads });
     const trainBytes = toModelProto(graph);
     const trainBuildMs = lap();
     const train = await GraphSession.create(trainBytes, { ...so, enableProfiling: o.enableProfiling, profileFilePrefix: o.profileFilePrefix });
     const masks = new DropoutMaskFeeder(maskSites, symbolSources(graph), o.dropoutSeed ?? Math.floor(Math.random() * 2 ** 31));
     const ortDropout = graph.nodes.some((n) => n.opType === 'Dropout');
-    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads, masks, ortDropout, o.stateInPlace ?? true,
-      new ort.Tensor('bool', decayMask, [layout.size]));
+    const s = new TrainSession(spec, layout, train, so, o.concatHeads ?? false, debugGrads, initial, o.activeHeads, masks, ortDropout, o.stateInPlace ?? true);
     s.timings = { trainBuildMs, trainSessionMs: lap(), evalBuildMs: 0, evalSessionMs: 0 };
     return s;
   }
@@ -185,7 +182,6 @@ export class TrainSession {
       params: new ort.Tensor('float32', this.params, [N]),
       m: new ort.Tensor('float32', this.m, [N]),
       v: new ort.Tensor('float32', this.v, [N]),
-      decay_mask: this.decayMask,
       lr: new ort.Tensor('float32', Float32Array.of(lr), []),
       step: new ort.Tensor('float32', Float32Array.of(step), []),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
