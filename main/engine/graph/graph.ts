@@ -220,6 +220,25 @@ export class Graph {
   softmax(x: Value, o: { axis?: number } = {}): Value {
     return this.unary('Softmax', x, { axis: attr.int(normAxis('Softmax', o.axis ?? -1, x.rank)) });
   }
+  /**
+   * softmax(x) ⊙ mask (dropout over attention probabilities with a fed, pre-scaled mask) with one backward for the
+   * pair: t = dy ⊙ y, dx = t − p · Σt. Chained, the two rules would multiply dy by the mask and then by p: a pass over
+   * the probabilities more, and the mask read again. The probabilities p stay private, so their adjoint is always the
+   * one the product hands on (dy itself, which the softmax's rule turns into dx).
+   */
+  softmaxTimes(x: Value, mask: Value, o: { axis?: number } = {}): Value {
+    const axis = normAxis('Softmax', o.axis ?? -1, x.rank);
+    if (mask.rank !== x.rank || !mask.shape.every((d, i) => d === x.shape[i])) throw new ShapeError(`softmaxTimes: the mask ${fmt(mask.shape)} must have the shape of the scores ${fmt(x.shape)}`);
+    const p = this.softmax(x, { axis });
+    const y = this.mul(p, mask);
+    y.node!.gradRule = (dy, needs) => [needs[0] ? dy[0] : null, needs[1] && dy[0] ? this.mul(dy[0], p) : null];
+    p.node!.gradRule = (dy, needs) => {
+      if (!needs[0] || !dy[0]) return [null];
+      const t = this.mul(dy[0], y);
+      return [this.sub(t, this.mul(p, this.reduceSum(t, [axis])))];
+    };
+    return y;
+  }
   logSoftmax(x: Value, o: { axis?: number } = {}): Value {
     return this.unary('LogSoftmax', x, { axis: attr.int(normAxis('LogSoftmax', o.axis ?? -1, x.rank)) });
   }

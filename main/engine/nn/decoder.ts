@@ -5,7 +5,7 @@
 import type { Value } from '../graph';
 import type { HeadSpec } from './config';
 import { decoderConfigOf, type DecoderConfig } from './decoder-config';
-import { activation, addNorm, attentionScores, dropout, layerNorm, linear, maskBias, type Ctx } from './layers';
+import { activation, addNorm, attentionProbs, attentionScores, dropout, layerNorm, linear, maskBias, type Ctx } from './layers';
 
 export const MASK_VALUE = -10000;
 
@@ -25,10 +25,10 @@ function splitHeads(d: Dec, t: Value): Value {
 
 /** softmax(q kᵀ / sqrt(headDim) + bias) v with heads merged back: [N, A, Tq, Dh] -> [N, Tq, D]. */
 function attend(d: Dec, q: Value, kv: KV, bias: Value | null): Value {
-  const { g, cfg } = d.k;
+  const { g } = d.k;
   let scores = attentionScores(d.k, q, kv.key); // [N, A, Tq, Tk]
   if (bias) scores = g.add(scores, bias);
-  const probs = dropout(d.k, g.softmax(scores, { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
+  const probs = attentionProbs(d.k, scores);
   const ctx = g.transpose(g.matMul(probs, kv.value), { perm: [0, 2, 1, 3] }); // [N, Tq, A, Dh]
   return g.reshape(ctx, [0, 0, d.dc.hidden]); // [N, Tq, D]
 }

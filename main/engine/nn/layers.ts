@@ -62,6 +62,17 @@ export function dropout(k: Ctx, x: Value, ratio: number, what: 'hidden' | 'atten
   return k.g.dropout(x, ratio, true, { seed: k.nextDropoutSeed?.() }).output;
 }
 
+/** softmax(scores) over the last axis, then the attention-probability dropout (the pair fused when its mask is fed pre-scaled). */
+export function attentionProbs(k: Ctx, scores: Value): Value {
+  const ratio = k.cfg.attentionProbsDropoutProb;
+  if (!k.training || ratio === 0) return k.g.softmax(scores, { axis: -1 });
+  const fed = k.dropoutMasks?.(scores, ratio, k.attentionMaskBits ? 'bits' : 'scaled');
+  if (fed?.kind === 'scaled') return k.g.softmaxTimes(scores, fed.mask, { axis: -1 });
+  const p = k.g.softmax(scores, { axis: -1 });
+  if (fed) return k.g.maskedDropout(p, ratio, fed.forward, fed.backward);
+  return k.g.dropout(p, ratio, true, { seed: k.nextDropoutSeed?.() }).output;
+}
+
 /**
  * LayerNorm(word[ids] + token_type[tt] + position[off..off+S-1]) -> [B, S, E], then ELECTRA's projection to H.
  * A static seq slices the position table; a symbolic one gathers rows off..off+S-1 with S read from input_ids at
@@ -126,7 +137,7 @@ export function selfAttention(k: Ctx, x: Value, bias: Value, prefix: string, bat
   const key = split(linear(k, x, `${prefix}.key`));
   const v = split(linear(k, x, `${prefix}.value`));
   const scores = attentionScores(k, q, key); // [B, A, S, S]
-  const probs = dropout(k, g.softmax(g.add(scores, bias), { axis: -1 }), cfg.attentionProbsDropoutProb, 'attention');
+  const probs = attentionProbs(k, g.add(scores, bias));
   const ctx = g.transpose(g.matMul(probs, v), { perm: [0, 2, 1, 3] }); // [B, S, A, D]
   return g.reshape(ctx, [batch, seq, cfg.hiddenSize]); // [B, S, H]
 }
