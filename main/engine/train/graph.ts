@@ -42,8 +42,14 @@ export const targetDimOf = (h: HeadSpec): Dim => `tgt_${h.name}`;
 /** The sequence dim of a head's batch tensors. */
 export const seqDimOf = (m: ModelSpec, h: HeadSpec): Dim => m.seq ?? `seq_${h.name}`;
 
-function forward(g: Graph, m: ModelSpec, layout: FlatLayout, params: Value, training: boolean, wantPooled: boolean, o: GraphBuildOptions): Forward {
-  const views = layout.graphViews(g, params);
+/** The graph input of one parameter in a train graph: a view into the flat `params` buffer, fed with no copy. */
+export const paramInputName = (name: string): string => `param.${name}`;
+
+/**
+ * `views`: each parameter's value, either Slices of the flat `params` input (eval) or its own graph input viewing
+ * the same buffer (train: no Split copying the whole buffer every step, and no second copy alive through the step).
+ */
+function forward(g: Graph, m: ModelSpec, views: Map<string, Value>, training: boolean, wantPooled: boolean, o: GraphBuildOptions): Forward {
   let seedCount = 0;
   const nextDropoutSeed = o.dropoutSeed === undefined ? undefined : () => o.dropoutSeed! * 4096 + seedCount++;
   const sites = training && (o.fedDropoutMasks ?? true) ? new DropoutSites(g) : null;
@@ -122,7 +128,8 @@ export interface TrainGraphOptions extends AdamWConfig, GraphBuildOptions {
 }
 
 /**
- * Inputs: params, m, v [N]; lr, step (float32 scalars); task_weights [heads];
+ * Inputs: params, m, v [N]; `param.<name>` per parameter (views into the params buffer: `paramInputName`); lr, step
+ * (float32 scalars); task_weights [heads];
  * per head `<name>.<tensor>`; the dropout masks (`maskSites`).
  * Outputs: params_out, m_out, v_out [N]; task_losses [heads]; loss; grad_norm; (grads [N]).
  */
@@ -135,7 +142,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const vIn = g.input('v', 'float32', [N]);
   const lr = g.input('lr', 'float32', []);
   const step = g.input('step', 'float32', []);
-  const f = forward(g, m, layout, params, true, false, o);
+  const f = forward(g, m, new Map(layout.entries.map((e) => [e.name, g.input(paramInputName(e.name), 'float32', e.shape)])), true, false, o);
 
   const viewList = layout.entries.map((e) => f.views.get(e.name)!);
   const raw = gradients(f.loss, viewList);
@@ -176,7 +183,7 @@ export function buildEvalGraph(m: ModelSpec, o: GraphBuildOptions = {}): { graph
   const g = new Graph('chorus_eval');
   const layout = layoutFor(m);
   const params = g.input('params', 'float32', [layout.size]);
-  const f = forward(g, m, layout, params, false, true, o);
+  const f = forward(g, m, layout.graphViews(g, params), false, true, o);
   g.output(f.loss, 'loss');
   g.output(g.concat(f.perHead.map((p) => g.unsqueeze(p.loss, [0])), { axis: 0 }), 'task_losses');
   for (const p of f.perHead) {

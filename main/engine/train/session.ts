@@ -4,7 +4,7 @@ import { GraphSession, type ExecutionProviderName, type SessionOptions } from '.
 import { toModelProto } from '../onnx';
 import type { FlatLayout } from '../optim';
 import { DropoutMaskFeeder, symbolSources } from './dropout-masks';
-import { activeHeadsOf, batchInputNames, buildEvalGraph, buildTrainGraph, type ModelSpec, type TaskHead, type TrainGraphOptions } from './graph';
+import { activeHeadsOf, batchInputNames, buildEvalGraph, buildTrainGraph, paramInputName, type ModelSpec, type TaskHead, type TrainGraphOptions } from './graph';
 
 /** One head's batch: tensors keyed by their name without the head prefix (input_ids, labels, ...). */
 export type HeadBatch = Record<string, ort.Tensor>;
@@ -180,12 +180,20 @@ export class TrainSession {
       ...batch,
       ...this.masks.feeds(this.calls, batch),
       params: new ort.Tensor('float32', this.params, [N]),
+      ...this.paramViews(),
       m: new ort.Tensor('float32', this.m, [N]),
       v: new ort.Tensor('float32', this.v, [N]),
       lr: new ort.Tensor('float32', Float32Array.of(lr), []),
       step: new ort.Tensor('float32', Float32Array.of(step), []),
       task_weights: new ort.Tensor('float32', Float32Array.from(weights), [weights.length]),
     };
+  }
+
+  /** Each parameter's own input: a view into the current params buffer (no copy). */
+  private paramViews(): Record<string, ort.Tensor> {
+    const out: Record<string, ort.Tensor> = {};
+    for (const e of this.layout.entries) out[paramInputName(e.name)] = new ort.Tensor('float32', this.params.subarray(e.offset, e.offset + e.size), e.shape);
+    return out;
   }
 
   /** Outputs written in place: the new state into the state (or spare) buffers, losses and norm into their small buffers. */
