@@ -7,6 +7,10 @@
 // The sampler fills masks from geometric gaps between dropped elements, so its cost scales with the dropped share
 // (10 %), not with the tensor. Masks derive from (seed, call): a resumed run that sets its call counter draws the
 // masks of the run it continues, with no replay.
+// The sites are dealt to two lanes of about equal size, each with its own stream and pools; for large steps a worker
+// thread draws the second lane while the main thread draws the first (the CPU's second core would otherwise idle
+// while the masks are drawn). Which thread draws a lane does not change its masks.
+import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { Dim, Graph, Value } from '../graph';
 import type { FedDropoutMask } from '../nn';
@@ -56,9 +60,9 @@ export function symbolSources(g: Graph): Map<string, { input: string; axis: numb
   return out;
 }
 
-/** sfc32 seeded from (seed, call) through splitmix32: a fresh, reproducible stream per train-graph run. */
-function streamFor(seed: number, call: number): () => number {
-  let x = (Math.imul(seed | 0, 0x9e3779b9) ^ Math.imul(call | 0, 0x85ebca6b) ^ 0x1b873593) | 0;
+/** sfc32 seeded from (seed, call, lane) through splitmix32: a fresh, reproducible stream per train-graph run and lane. */
+function streamFor(seed: number, call: number, lane: number): () => number {
+  let x = (Math.imul(seed | 0, 0x9e3779b9) ^ Math.imul(call | 0, 0x85ebca6b) ^ Math.imul(lane | 0, 0x27d4eb2f) ^ 0x1b873593) | 0;
   const mix = () => {
     x = (x + 0x9e3779b9) | 0;
     let z = x;
@@ -80,14 +84,12 @@ function streamFor(seed: number, call: number): () => number {
   return next;
 }
 
-const GAP_BITS = 16;
-
 /**
  * Kept elements before the next dropped one, by 16-bit uniform: P(gap ≥ k) = (1 − p)^k to within 2^-16 (inverse
  * CDF of the geometric distribution at the bin centres).
  */
 function gapTable(p: number): Uint32Array {
-  const n = 1 << GAP_BITS, t = new Uint32Array(n), lq = Math.log1p(-p);
+  const n = 65536, t = new Uint32Array(n), lq = Math.log1p(-p);
   for (let r = 0; r < n; r++) t[r] = Math.min(0xffffffff, Math.floor(Math.log((r + 0.5) / n) / lq));
   return t;
 }
@@ -109,11 +111,65 @@ export function drawMask(mask: Uint8Array | Float32Array, p: number, kept: numbe
   }
 }
 
-/** Run side: draws every site's mask for one train-graph run into two pools (bits, scaled) reused between runs. */
+/** One site's share of a lane's draw: where its mask lies in the lane's pool of its kind. */
+interface Job { kind: MaskKind; at: number; n: number; ratio: number }
+interface LanePools { bits: Uint8Array; scaled: Float32Array }
+
+/** Draws a lane's masks into its pools: the lane's own stream, the jobs in order. Self-contained (runs in the worker). */
+function drawLane(jobs: Job[], pools: LanePools, seed: number, call: number, lane: number, tableFor: (p: number) => Uint32Array): void {
+  const next = streamFor(seed, call, lane);
+  for (const j of jobs) {
+    if (j.kind === 'scaled') drawMask(pools.scaled.subarray(j.at, j.at + j.n), j.ratio, 1 / (1 - j.ratio), tableFor(j.ratio), next);
+    else drawMask(pools.bits.subarray(j.at, j.at + j.n), j.ratio, 1, tableFor(j.ratio), next);
+  }
+}
+
+/** The worker's source: the drawing functions above, and a loop that draws the lane it is sent and hands it back. */
+const workerSource = (): string => `'use strict';
+const __name = (f) => f; // esbuild's keepNames helper, should a transpiled function body refer to it
+const streamFor = ${streamFor.toString()};
+const drawMask = ${drawMask.toString()};
+const gapTable = ${gapTable.toString()};
+const drawLane = ${drawLane.toString()};
+const tables = new Map();
+const tableFor = (p) => { let t = tables.get(p); if (!t) tables.set(p, (t = gapTable(p))); return t; };
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  const pools = { bits: m.bits, scaled: m.scaled };
+  let error = null;
+  try { drawLane(m.jobs, pools, m.seed, m.call, m.lane, tableFor); } catch (e) { error = String((e && e.stack) || e); }
+  parentPort.postMessage({ id: m.id, bits: pools.bits, scaled: pools.scaled, error }, [pools.bits.buffer, pools.scaled.buffer]);
+});
+`;
+
+/** Steps whose masks hold fewer elements than this are drawn on the main thread alone. */
+export const MASK_WORKER_MIN_ELEMENTS = 1 << 20;
+const LANES = 2;
+
+/** Deals sites to lanes, largest first onto the lighter lane (ties: lower index): deterministic for given sizes. */
+export function lanesOf(sizes: number[]): number[] {
+  const lane = new Array<number>(sizes.length).fill(0), load = new Array<number>(LANES).fill(0);
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
+  for (const i of order) {
+    const l = load.indexOf(Math.min(...load));
+    lane[i] = l;
+    load[l] += sizes[i]!;
+  }
+  return lane;
+}
+
+/**
+ * Run side: draws every site's mask for one train-graph run into per-lane pools (bits, scaled) reused between runs.
+ * `feeds` draws both lanes on the calling thread; `feedsAsync` hands the second lane to a worker when the step is
+ * large. Both give the same masks for the same (seed, call).
+ */
 export class DropoutMaskFeeder {
-  private bits = new Uint8Array(0);
-  private scaled = new Float32Array(0);
+  private readonly pools: LanePools[] = Array.from({ length: LANES }, () => ({ bits: new Uint8Array(0), scaled: new Float32Array(0) }));
   private readonly tables = new Map<number, Uint32Array>();
+  private worker: Worker | null = null;
+  private workerFailed = false;
+  private pending = new Map<number, { resolve: (p: LanePools) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
 
   constructor(
     readonly sites: MaskSite[],
@@ -131,34 +187,104 @@ export class DropoutMaskFeeder {
     });
   }
 
-  /** The mask feeds of train-graph run number `call`, sized from the run's other feeds. */
-  feeds(call: number, feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+  private tableFor = (p: number): Uint32Array => {
+    let t = this.tables.get(p);
+    if (!t) this.tables.set(p, (t = gapTable(p)));
+    return t;
+  };
+
+  /** Each lane's jobs for a run with these feeds (its pools grown to fit), and each site's dims, lane and job. */
+  private plan(feeds: Record<string, ort.Tensor>): { dims: number[][]; lane: number[]; jobs: Job[][]; siteJob: Job[]; total: number } {
     const dims = this.sites.map((s) => this.dimsOf(s, feeds));
     const sizes = dims.map((d) => d.reduce((a, b) => a * b, 1));
-    const total = { bits: 0, scaled: 0 };
-    this.sites.forEach((s, i) => (total[s.kind] += sizes[i]!));
+    const lane = lanesOf(sizes);
+    const jobs: Job[][] = Array.from({ length: LANES }, () => []);
+    const off = Array.from({ length: LANES }, () => ({ bits: 0, scaled: 0 }));
+    const siteJob = this.sites.map((s, i) => {
+      const l = lane[i]!, j: Job = { kind: s.kind, at: off[l]![s.kind], n: sizes[i]!, ratio: s.ratio };
+      off[l]![s.kind] += j.n;
+      jobs[l]!.push(j);
+      return j;
+    });
     // the pools grow to the longest batches seen, then stay
     const grow = (have: number, need: number) => (have ? Math.ceil(need * 1.25) : need);
-    if (total.bits > this.bits.length) this.bits = new Uint8Array(grow(this.bits.length, total.bits));
-    if (total.scaled > this.scaled.length) this.scaled = new Float32Array(grow(this.scaled.length, total.scaled));
-    const next = streamFor(this.seed, call);
+    this.pools.forEach((p, l) => {
+      if (off[l]!.bits > p.bits.length) p.bits = new Uint8Array(grow(p.bits.length, off[l]!.bits));
+      if (off[l]!.scaled > p.scaled.length) p.scaled = new Float32Array(grow(p.scaled.length, off[l]!.scaled));
+    });
+    return { dims, lane, jobs, siteJob, total: sizes.reduce((a, b) => a + b, 0) };
+  }
+
+  private tensors(plan: ReturnType<DropoutMaskFeeder['plan']>): Record<string, ort.Tensor> {
     const out: Record<string, ort.Tensor> = {};
-    const off = { bits: 0, scaled: 0 };
     this.sites.forEach((s, i) => {
-      const n = sizes[i]!, at = off[s.kind];
-      off[s.kind] += n;
-      let table = this.tables.get(s.ratio);
-      if (!table) this.tables.set(s.ratio, (table = gapTable(s.ratio)));
-      if (s.kind === 'scaled') {
-        const mask = this.scaled.subarray(at, at + n);
-        drawMask(mask, s.ratio, 1 / (1 - s.ratio), table, next);
-        out[s.input] = new ort.Tensor('float32', mask, dims[i]!);
-      } else {
-        const mask = this.bits.subarray(at, at + n);
-        drawMask(mask, s.ratio, 1, table, next);
-        out[s.forward] = out[s.backward] = new ort.Tensor('bool', mask, dims[i]!);
-      }
+      const pools = this.pools[plan.lane[i]!]!, j = plan.siteJob[i]!;
+      if (s.kind === 'scaled') out[s.input] = new ort.Tensor('float32', pools.scaled.subarray(j.at, j.at + j.n), plan.dims[i]!);
+      else out[s.forward] = out[s.backward] = new ort.Tensor('bool', pools.bits.subarray(j.at, j.at + j.n), plan.dims[i]!);
     });
     return out;
+  }
+
+  /** The mask feeds of train-graph run number `call`, sized from the run's other feeds, drawn on this thread. */
+  feeds(call: number, feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+    const plan = this.plan(feeds);
+    plan.jobs.forEach((jobs, l) => drawLane(jobs, this.pools[l]!, this.seed, call, l, this.tableFor));
+    return this.tensors(plan);
+  }
+
+  /** Like `feeds`; for large steps the second lane is drawn by a worker thread while this one draws the first. */
+  async feedsAsync(call: number, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    const plan = this.plan(feeds);
+    const worker = plan.total >= MASK_WORKER_MIN_ELEMENTS ? this.workerThread() : null;
+    if (!worker) {
+      plan.jobs.forEach((jobs, l) => drawLane(jobs, this.pools[l]!, this.seed, call, l, this.tableFor));
+      return this.tensors(plan);
+    }
+    const id = this.nextId++, theirs = this.pools[1]!;
+    const back = new Promise<LanePools>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    worker.ref(); // a pending draw keeps the process alive; an idle worker does not
+    worker.postMessage({ id, jobs: plan.jobs[1], bits: theirs.bits, scaled: theirs.scaled, seed: this.seed, call, lane: 1 }, [theirs.bits.buffer, theirs.scaled.buffer]);
+    drawLane(plan.jobs[0]!, this.pools[0]!, this.seed, call, 0, this.tableFor);
+    try {
+      this.pools[1] = await back;
+    } catch {
+      return this.feeds(call, feeds); // the worker broke (its pools with it): this thread draws both lanes from now on
+    } finally {
+      worker.unref();
+    }
+    return this.tensors(plan);
+  }
+
+  private workerThread(): Worker | null {
+    if (this.worker || this.workerFailed) return this.worker;
+    // no inherited flags: the source is a plain CommonJS script (a parent's --input-type=module would make it ESM)
+    const w = new Worker(workerSource(), { eval: true, execArgv: [] });
+    w.on('message', (m: { id: number; bits: Uint8Array; scaled: Float32Array; error: string | null }) => {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.error) p?.reject(new Error(`dropout mask worker: ${m.error}`));
+      else p?.resolve({ bits: m.bits, scaled: m.scaled });
+    });
+    w.on('error', (e) => this.fail(e));
+    w.on('exit', (code) => { if (this.worker === w && code !== 0) this.fail(new Error(`dropout mask worker exited with code ${code}`)); });
+    w.unref(); // idle (after the listeners: adding a 'message' listener refs the worker's port again)
+    this.worker = w;
+    return w;
+  }
+
+  /** A broken worker fails the draw it holds (its pools went with it) and is not started again. */
+  private fail(e: Error): void {
+    this.workerFailed = true;
+    this.worker = null;
+    this.pools[1] = { bits: new Uint8Array(0), scaled: new Float32Array(0) };
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  /** Stops the worker thread, if one was started. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
   }
 }

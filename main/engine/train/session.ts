@@ -168,17 +168,17 @@ export class TrainSession {
     for (let i = 0; i < calls; i++) {
       this.calls += 1;
       // only the loss: the forward pass holds every Dropout node, and the state buffers (written in place) stay untouched
-      await this.train.run(this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), { loss: new ort.Tensor('float32', this.lossBuf, []) });
+      await this.train.run(await this.stepFeeds(batches, new Array<number>(this.heads.length).fill(0), 0, 1), { loss: new ort.Tensor('float32', this.lossBuf, []) });
     }
   }
 
   /** Feeds of one train-graph run: the batches, the current buffers and the step's scalars. */
-  private stepFeeds(batches: HeadBatch[], weights: number[], lr: number, step: number): Record<string, ort.Tensor> {
+  private async stepFeeds(batches: HeadBatch[], weights: number[], lr: number, step: number): Promise<Record<string, ort.Tensor>> {
     const N = this.layout.size;
     const batch = this.batchFeeds(batches);
     return {
       ...batch,
-      ...this.masks.feeds(this.calls, batch),
+      ...(await this.masks.feedsAsync(this.calls, batch)),
       params: new ort.Tensor('float32', this.params, [N]),
       ...this.paramViews(),
       m: new ort.Tensor('float32', this.m, [N]),
@@ -217,7 +217,7 @@ export class TrainSession {
     const s = this.spare;
     const fetches = this.stepFetches();
     if (o.wantGrads) fetches.grads = null;
-    const out = await this.train.run(this.stepFeeds(batches, weights, lr, this.step), fetches);
+    const out = await this.train.run(await this.stepFeeds(batches, weights, lr, this.step), fetches);
     if (s) { // swap current and spare buffers
       this.spare = { params: this.params, m: this.m, v: this.v };
       this.params = s.params;
@@ -245,6 +245,7 @@ export class TrainSession {
   }
 
   async release(): Promise<void> {
+    await this.masks.close();
     await this.train.release();
     const ev = this.evalPending ? await this.evalPending : null;
     this.evalSession = null;

@@ -2,11 +2,12 @@
 // x · mask / (1 − p) and its gradient the same way, for both mask kinds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../../../main/engine/graph';
 import { gradients } from '../../../main/engine/autodiff';
 import { GraphSession } from '../../../main/engine/runtime';
-import { DropoutMaskFeeder, DropoutSites, symbolSources } from '../../../main/engine/train/dropout-masks';
+import { DropoutMaskFeeder, DropoutSites, lanesOf, MASK_WORKER_MIN_ELEMENTS, symbolSources } from '../../../main/engine/train/dropout-masks';
 
 /** A graph with one input `x` [batch, 64] and one dropout site of the given kind. */
 function siteGraph(kind: 'scaled' | 'bits', p: number) {
@@ -54,6 +55,56 @@ test('the sampler drops the asked share, the same for the same (seed, call), dif
     const share = runs.filter((r) => r >= k).length / runs.length;
     assert.ok(Math.abs(share - 0.9 ** k) < 0.01, `P(run ≥ ${k}) = ${share}, expected ${0.9 ** k}`);
   }
+});
+
+test('sites are dealt to two lanes of about equal size, the same way for the same sizes', () => {
+  assert.deepEqual(lanesOf([10, 40, 30, 20]), [0, 0, 1, 1]); // 40 | 30, then 20 onto the lighter, then 10
+  assert.deepEqual(lanesOf([5, 5, 5]), [0, 1, 0]);
+  assert.deepEqual(lanesOf([]), []);
+});
+
+test('a large step: a worker thread draws the second lane, and the masks are those drawn on one thread', async () => {
+  const g = new Graph('large');
+  const x = g.input('x', 'float32', ['batch', 1000]);
+  const sites = new DropoutSites(g);
+  for (const [p, kind] of [[0.1, 'scaled'], [0.1, 'bits'], [0.2, 'scaled'], [0.1, 'scaled']] as const) sites.inputsFor(x, p, kind);
+  const rows = Math.ceil(MASK_WORKER_MIN_ELEMENTS / 4 / 1000) + 1; // four sites: together above the worker threshold
+  const feeds = { x: new ort.Tensor('float32', new Float32Array(rows * 1000), [rows, 1000]) };
+  const viaWorker = new DropoutMaskFeeder(sites.sites, symbolSources(g), 11);
+  const oneThread = new DropoutMaskFeeder(sites.sites, symbolSources(g), 11);
+  const copy = (r: Record<string, ort.Tensor>) => Object.fromEntries(Object.entries(r).map(([k, t]) => [k, Array.from(t.data as Float32Array | Uint8Array)]));
+  for (const call of [1, 2, 1]) {
+    const a = copy(await viaWorker.feedsAsync(call, feeds));
+    const b = copy(oneThread.feeds(call, feeds));
+    assert.deepEqual(a, b, `call ${call}: the same masks however they were drawn`);
+  }
+  assert.ok((viaWorker as unknown as { worker: unknown }).worker, 'the draw went through a worker thread');
+  const m = await viaWorker.feedsAsync(3, feeds);
+  const dropped = (t: ort.Tensor) => Array.from(t.data as Uint8Array | Float32Array).filter((v) => v === 0).length / t.size;
+  for (const [name, p] of [['dropout_mask.0', 0.1], ['dropout_mask.1', 0.1], ['dropout_mask.2', 0.2], ['dropout_mask.3', 0.1]] as const)
+    assert.ok(Math.abs(dropped(m[name]!) - p) < 0.005, `${name}: ${dropped(m[name]!)} dropped, expected ${p}`);
+  assert.notDeepEqual(Array.from(m['dropout_mask.0']!.data as Float32Array), Array.from(m['dropout_mask.3']!.data as Float32Array), 'two sites, two masks');
+  await viaWorker.close();
+  assert.deepEqual(copy(await viaWorker.feedsAsync(4, feeds)), copy(oneThread.feeds(4, feeds)), 'after close the next draw starts a new worker, same masks');
+  await viaWorker.close();
+});
+
+test('a process that drew masks through the worker exits on its own (the idle worker holds no reference)', () => {
+  const script = `
+    import * as ort from 'onnxruntime-node';
+    import { Graph } from './main/engine/graph';
+    import { DropoutMaskFeeder, DropoutSites, MASK_WORKER_MIN_ELEMENTS, symbolSources } from './main/engine/train/dropout-masks';
+    const g = new Graph('exit');
+    const x = g.input('x', 'float32', ['batch', 1000]);
+    const sites = new DropoutSites(g);
+    sites.inputsFor(x, 0.1, 'scaled'); sites.inputsFor(x, 0.1, 'scaled');
+    const rows = Math.ceil(MASK_WORKER_MIN_ELEMENTS / 2000) + 1;
+    const f = new DropoutMaskFeeder(sites.sites, symbolSources(g), 5);
+    const m = await f.feedsAsync(1, { x: new ort.Tensor('float32', new Float32Array(rows * 1000), [rows, 1000]) });
+    console.log('drawn', Object.keys(m).length, Reflect.get(f, 'worker') ? 'with a worker' : 'without');`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: process.cwd() });
+  assert.equal(r.status, 0, `exit ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
+  assert.match(r.stdout, /drawn 2 with a worker/);
 });
 
 for (const kind of ['scaled', 'bits'] as const) {
