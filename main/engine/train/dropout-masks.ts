@@ -124,20 +124,21 @@ function drawLane(jobs: Job[], pools: LanePools, seed: number, call: number, lan
   }
 }
 
-/** The worker's source: the drawing functions above, and a loop that draws the lane it is sent and hands it back. */
+/**
+ * The worker's source: the drawing functions above (under the names a bundler may have given them, which is how
+ * their bodies call each other), and a loop that draws the lane it is sent and hands it back.
+ */
 const workerSource = (): string => `'use strict';
 const __name = (f) => f; // esbuild's keepNames helper, should a transpiled function body refer to it
-const streamFor = ${streamFor.toString()};
-const drawMask = ${drawMask.toString()};
-const gapTable = ${gapTable.toString()};
-const drawLane = ${drawLane.toString()};
+${[streamFor, drawMask, gapTable, drawLane].map((f) => `const ${f.name} = ${f.toString()};`).join('\n')}
+const drawInLane = ${drawLane.name};
 const tables = new Map();
-const tableFor = (p) => { let t = tables.get(p); if (!t) tables.set(p, (t = gapTable(p))); return t; };
+const tableFor = (p) => { let t = tables.get(p); if (!t) tables.set(p, (t = ${gapTable.name}(p))); return t; };
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (m) => {
   const pools = { bits: m.bits, scaled: m.scaled };
   let error = null;
-  try { drawLane(m.jobs, pools, m.seed, m.call, m.lane, tableFor); } catch (e) { error = String((e && e.stack) || e); }
+  try { drawInLane(m.jobs, pools, m.seed, m.call, m.lane, tableFor); } catch (e) { error = String((e && e.stack) || e); }
   parentPort.postMessage({ id: m.id, bits: pools.bits, scaled: pools.scaled, error }, [pools.bits.buffer, pools.scaled.buffer]);
 });
 `;
@@ -243,7 +244,7 @@ export class DropoutMaskFeeder {
     const id = this.nextId++, theirs = this.pools[1]!;
     const back = new Promise<LanePools>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     worker.ref(); // a pending draw keeps the process alive; an idle worker does not
-    worker.postMessage({ id, jobs: plan.jobs[1], bits: theirs.bits, scaled: theirs.scaled, seed: this.seed, call, lane: 1 }, [theirs.bits.buffer, theirs.scaled.buffer]);
+    worker.postMessage({ id, jobs: plan.jobs[1], bits: theirs.bits, scaled: theirs.scaled, seed: this.seed, call, lane: 1 }, [theirs.bits.buffer as ArrayBuffer, theirs.scaled.buffer as ArrayBuffer]);
     drawLane(plan.jobs[0]!, this.pools[0]!, this.seed, call, 0, this.tableFor);
     try {
       this.pools[1] = await back;
