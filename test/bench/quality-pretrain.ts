@@ -6,7 +6,9 @@
 // The corpus is the training text only: no dev split is read (SST-2 and CoNLL-2003 dev are their own files), and
 // TREC is left out because its dev split is carved from the same file.
 //
-//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --db PATH --json --out FILE]
+//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --finetune-lr X --db PATH --json --out FILE]
+// --finetune-lr sets the pretrain arm's fine-tuning learning rate (default: the anchor's, the scratch arm's); the
+// table says when the two arms differ in it.
 import { join } from 'node:path';
 import type { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
@@ -20,6 +22,8 @@ export interface PretrainBenchOptions {
   total: number;
   pretrain: number;
   evalEvery: number;
+  /** The pretrain arm's fine-tuning learning rate; unset, the anchor's (the same as the scratch arm's). */
+  finetuneLr?: number;
   log: (s: string) => void;
 }
 
@@ -67,8 +71,8 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   const pre = await o.runs.start((await o.runs.create(mlm, { acceptBadRows: true })).id);
   const preSummary = summaryOf(pre).tasks.mlm!;
   const plan = pre.plan as RunPlan;
-  const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: withBudget(o.total - o.pretrain) }, { acceptBadRows: true })).id);
-  arms.push({ name: `pretrain (masked LM ${o.pretrain} s + multi-task ${o.total - o.pretrain} s)`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
+  const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: { ...withBudget(o.total - o.pretrain), ...(o.finetuneLr ? { lr: o.finetuneLr } : {}) } }, { acceptBadRows: true })).id);
+  arms.push({ name: `pretrain (masked LM ${o.pretrain} s + multi-task ${o.total - o.pretrain} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
 
   const pct = (x: number | undefined) => (x === undefined ? '—' : (x * 100).toFixed(2));
   const [a, b] = arms as [Arm, Arm];
