@@ -51,18 +51,20 @@ export function layerNorm(k: Ctx, x: Value, prefix: string): Value {
 }
 
 /**
- * Dropout (training only). Fed masks are 4-byte pre-scaled ones, except attention probabilities (`attention`: A·S
- * values a token) when Ctx.attentionMaskBits asks for 1-byte masks.
+ * Dropout over hidden states (training only): x times its fed pre-scaled mask when the graph feeds masks, ORT's
+ * Dropout op otherwise. Attention probabilities have their own: `attentionProbs`.
  */
-export function dropout(k: Ctx, x: Value, ratio: number, what: 'hidden' | 'attention' = 'hidden'): Value {
+export function dropout(k: Ctx, x: Value, ratio: number): Value {
   if (!k.training || ratio === 0) return x;
-  const fed = k.dropoutMasks?.(x, ratio, what === 'attention' && k.attentionMaskBits ? 'bits' : 'scaled');
+  const fed = k.dropoutMasks?.(x, ratio, 'scaled');
   if (fed?.kind === 'scaled') return k.g.mul(x, fed.mask);
-  if (fed) return k.g.maskedDropout(x, ratio, fed.forward, fed.backward);
   return k.g.dropout(x, ratio, true, { seed: k.nextDropoutSeed?.() }).output;
 }
 
-/** softmax(scores) over the last axis, then the attention-probability dropout (the pair fused when its mask is fed pre-scaled). */
+/**
+ * softmax(scores) over the last axis, then the attention-probability dropout: the pair fused when its mask is fed
+ * pre-scaled (`softmaxTimes`), 1-byte masks when Ctx.attentionMaskBits asks for them (A·S values a token: memory).
+ */
 export function attentionProbs(k: Ctx, scores: Value): Value {
   const ratio = k.cfg.attentionProbsDropoutProb;
   if (!k.training || ratio === 0) return k.g.softmax(scores, { axis: -1 });
