@@ -74,17 +74,17 @@ function decoupledDecay(g: Graph, params: Value, lr64: Value, weightDecay: numbe
 }
 
 /**
- * The excluded parameters of a flat layout (`decays` false), null when there are none. `views` gives each parameter's
- * current value (a train graph's per-parameter views: taking the values from them rather than from the flat buffer
- * leaves the buffer's Slices alone, which ORT fuses into one Split only while nothing else but them reads it).
+ * The parameters of a flat layout that `excluded` names, null when there are none. `views` holds each parameter's
+ * current value (a train graph's per-parameter values, not the flat buffer: an eval graph's Slices of that buffer
+ * are fused by ORT into one Split only while nothing else reads it).
  */
-export function noDecayOf(g: Graph, layout: FlatLayout, decays: (name: string) => boolean, views: (name: string) => Value): NoDecay | null {
-  const excluded = layout.entries.filter((e) => !decays(e.name));
+export function noDecayOf(g: Graph, layout: FlatLayout, excludedName: (name: string) => boolean, views: Map<string, Value>): NoDecay | null {
+  const excluded = layout.entries.filter((e) => excludedName(e.name));
   const k = excluded.reduce((a, e) => a + e.size, 0);
   if (k === 0) return null;
   const idx = new BigInt64Array(k);
   let i = 0;
   for (const e of excluded) for (let j = 0; j < e.size; j++) idx[i++] = BigInt(e.offset + j);
-  const values = g.concat(excluded.map((e) => g.reshape(views(e.name), [e.size])), { axis: 0 });
+  const values = g.concat(excluded.map((e) => g.reshape(views.get(e.name)!, [e.size])), { axis: 0 });
   return { indices: g.constant(idx, 'int64', [k, 1]), values };
 }

@@ -5,8 +5,8 @@
 // allocations above its mmap threshold (dynamic, at most 32 MiB) with fresh mmap'd pages and unmaps them on free:
 // every step page-faulted those bytes back in (67k minor faults a step on minilm, ~17 % of its step time). With the
 // threshold above the largest buffer the allocations come from the heap and are reused; a GC after each run that
-// dropped big copies (GraphSession.run) returns them before the next step asks again, so the heap does not grow (measured in test/bench/engine.ts,
-// --trainer-process 0|1).
+// dropped big copies (GraphSession.run) returns them before the next step asks again, so the heap does not grow
+// (measured in test/bench/engine.ts, --trainer-process 0|1).
 
 /** glibc tunables (ignored by other C libraries): big blocks from the heap, and freed space kept for reuse. */
 export const TRAINER_MALLOC_TUNABLES = ['glibc.malloc.mmap_threshold=1073741824', 'glibc.malloc.trim_threshold=1073741824'];

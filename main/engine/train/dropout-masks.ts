@@ -114,6 +114,8 @@ export function drawMask(mask: Uint8Array | Float32Array, p: number, kept: numbe
 /** One site's share of a lane's draw: where its mask lies in the lane's pool of its kind. */
 interface Job { kind: MaskKind; at: number; n: number; ratio: number }
 interface LanePools { bits: Uint8Array; scaled: Float32Array }
+/** One run's draw: each site's dims, lane and job; each lane's jobs; the elements of all masks. */
+interface Plan { dims: number[][]; lane: number[]; jobs: Job[][]; siteJob: Job[]; total: number }
 
 /** Draws a lane's masks into its pools: the lane's own stream, the jobs in order. Self-contained (runs in the worker). */
 function drawLane(jobs: Job[], pools: LanePools, seed: number, call: number, lane: number, tableFor: (p: number) => Uint32Array): void {
@@ -139,7 +141,7 @@ parentPort.on('message', (m) => {
   const pools = { bits: m.bits, scaled: m.scaled };
   let error = null;
   try { drawInLane(m.jobs, pools, m.seed, m.call, m.lane, tableFor); } catch (e) { error = String((e && e.stack) || e); }
-  parentPort.postMessage({ id: m.id, bits: pools.bits, scaled: pools.scaled, error }, [pools.bits.buffer, pools.scaled.buffer]);
+  parentPort.postMessage({ bits: pools.bits, scaled: pools.scaled, error }, [pools.bits.buffer, pools.scaled.buffer]);
 });
 `;
 
@@ -169,8 +171,8 @@ export class DropoutMaskFeeder {
   private readonly tables = new Map<number, Uint32Array>();
   private worker: Worker | null = null;
   private workerFailed = false;
-  private pending = new Map<number, { resolve: (p: LanePools) => void; reject: (e: Error) => void }>();
-  private nextId = 0;
+  /** The draw the worker holds (one at a time: a train graph runs one step after another). */
+  private pending: { resolve: (p: LanePools) => void; reject: (e: Error) => void } | null = null;
 
   constructor(
     readonly sites: MaskSite[],
@@ -195,7 +197,7 @@ export class DropoutMaskFeeder {
   };
 
   /** Each lane's jobs for a run with these feeds (its pools grown to fit), and each site's dims, lane and job. */
-  private plan(feeds: Record<string, ort.Tensor>): { dims: number[][]; lane: number[]; jobs: Job[][]; siteJob: Job[]; total: number } {
+  private plan(feeds: Record<string, ort.Tensor>): Plan {
     const dims = this.sites.map((s) => this.dimsOf(s, feeds));
     const sizes = dims.map((d) => d.reduce((a, b) => a * b, 1));
     const lane = lanesOf(sizes);
@@ -216,7 +218,7 @@ export class DropoutMaskFeeder {
     return { dims, lane, jobs, siteJob, total: sizes.reduce((a, b) => a + b, 0) };
   }
 
-  private tensors(plan: ReturnType<DropoutMaskFeeder['plan']>): Record<string, ort.Tensor> {
+  private tensors(plan: Plan): Record<string, ort.Tensor> {
     const out: Record<string, ort.Tensor> = {};
     this.sites.forEach((s, i) => {
       const pools = this.pools[plan.lane[i]!]!, j = plan.siteJob[i]!;
@@ -228,23 +230,24 @@ export class DropoutMaskFeeder {
 
   /** The mask feeds of train-graph run number `call`, sized from the run's other feeds, drawn on this thread. */
   feeds(call: number, feeds: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
-    const plan = this.plan(feeds);
+    return this.drawHere(this.plan(feeds), call);
+  }
+
+  private drawHere(plan: Plan, call: number): Record<string, ort.Tensor> {
     plan.jobs.forEach((jobs, l) => drawLane(jobs, this.pools[l]!, this.seed, call, l, this.tableFor));
     return this.tensors(plan);
   }
 
   /** Like `feeds`; for large steps the second lane is drawn by a worker thread while this one draws the first. */
   async feedsAsync(call: number, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    if (this.pending) throw new Error('DropoutMaskFeeder: a draw is already in progress (one train-graph run at a time)');
     const plan = this.plan(feeds);
     const worker = plan.total >= MASK_WORKER_MIN_ELEMENTS ? this.workerThread() : null;
-    if (!worker) {
-      plan.jobs.forEach((jobs, l) => drawLane(jobs, this.pools[l]!, this.seed, call, l, this.tableFor));
-      return this.tensors(plan);
-    }
-    const id = this.nextId++, theirs = this.pools[1]!;
-    const back = new Promise<LanePools>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    if (!worker) return this.drawHere(plan, call);
+    const theirs = this.pools[1]!;
+    const back = new Promise<LanePools>((resolve, reject) => (this.pending = { resolve, reject }));
     worker.ref(); // a pending draw keeps the process alive; an idle worker does not
-    worker.postMessage({ id, jobs: plan.jobs[1], bits: theirs.bits, scaled: theirs.scaled, seed: this.seed, call, lane: 1 }, [theirs.bits.buffer as ArrayBuffer, theirs.scaled.buffer as ArrayBuffer]);
+    worker.postMessage({ jobs: plan.jobs[1], bits: theirs.bits, scaled: theirs.scaled, seed: this.seed, call, lane: 1 }, [theirs.bits.buffer as ArrayBuffer, theirs.scaled.buffer as ArrayBuffer]);
     drawLane(plan.jobs[0]!, this.pools[0]!, this.seed, call, 0, this.tableFor);
     try {
       this.pools[1] = await back;
@@ -260,11 +263,11 @@ export class DropoutMaskFeeder {
     if (this.worker || this.workerFailed) return this.worker;
     // no inherited flags: the source is a plain CommonJS script (a parent's --input-type=module would make it ESM)
     const w = new Worker(workerSource(), { eval: true, execArgv: [] });
-    w.on('message', (m: { id: number; bits: Uint8Array; scaled: Float32Array; error: string | null }) => {
-      const p = this.pending.get(m.id);
-      this.pending.delete(m.id);
-      if (m.error) p?.reject(new Error(`dropout mask worker: ${m.error}`));
-      else p?.resolve({ bits: m.bits, scaled: m.scaled });
+    w.on('message', (m: { bits: Uint8Array; scaled: Float32Array; error: string | null }) => {
+      if (m.error) return this.fail(new Error(`dropout mask worker: ${m.error}`));
+      const p = this.pending;
+      this.pending = null;
+      p?.resolve({ bits: m.bits, scaled: m.scaled });
     });
     w.on('error', (e) => this.fail(e));
     w.on('exit', (code) => { if (this.worker === w && code !== 0) this.fail(new Error(`dropout mask worker exited with code ${code}`)); });
@@ -278,8 +281,9 @@ export class DropoutMaskFeeder {
     this.workerFailed = true;
     this.worker = null;
     this.pools[1] = { bits: new Uint8Array(0), scaled: new Float32Array(0) };
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    const p = this.pending;
+    this.pending = null;
+    p?.reject(e);
   }
 
   /** Stops the worker thread, if one was started. */

@@ -159,7 +159,7 @@ export function buildTrainGraph(m: ModelSpec, o: TrainGraphOptions): { graph: Gr
   const flatGrad = g.concat(grads.map((d) => g.reshape(d, [-1])), { axis: 0 }); // [N]
   const norm = globalNorm(g, grads);
   const clip = o.clipGradNorm && o.clipGradNorm > 0 ? clipFactor(g, norm, o.clipGradNorm) : undefined;
-  let next = adamwStep(g, { params, m: mIn, v: vIn }, flatGrad, lr, step, noDecayOf(g, layout, (n) => !isNoDecay(n), (n) => f.views.get(n)!), o, clip);
+  let next = adamwStep(g, { params, m: mIn, v: vIn }, flatGrad, lr, step, noDecayOf(g, layout, isNoDecay, f.views), o, clip);
   if (unreached.size) { // parameters no loss reaches keep their values and moments (no decay, no stale momentum)
     const keep = g.constant(layout.mask((n) => unreached.has(n)), 'bool', [N]);
     next = { params: g.where(keep, params, next.params), m: g.where(keep, mIn, next.m), v: g.where(keep, vIn, next.v) };

@@ -1,4 +1,5 @@
-// A training session over pre-allocated flat buffers: params/m/v are updated in place (or swapped with spares), never reallocated.
+// A training session over pre-allocated flat buffers: params/m/v are updated in place (or swapped with spares),
+// never reallocated.
 import * as ort from 'onnxruntime-node';
 import { GraphSession, type ExecutionProviderName, type SessionOptions } from '../runtime';
 import { toModelProto } from '../onnx';
@@ -40,6 +41,8 @@ export class TrainSession {
   m: Float32Array;
   v: Float32Array;
   private spare: { params: Float32Array; m: Float32Array; v: Float32Array } | null;
+  /** The per-parameter input tensors over each params buffer a step has been fed from (the state and, without in-place updates, its spare). */
+  private readonly viewsOf = new WeakMap<Float32Array, Record<string, ort.Tensor>>();
   private readonly lossBuf: Float32Array;
   /** Created on the first evaluate(); sessions that only train never build the eval graph. */
   private evalSession: GraphSession | null = null;
@@ -189,11 +192,15 @@ export class TrainSession {
     };
   }
 
-  /** Each parameter's own input: a view into the current params buffer (no copy). */
+  /** Each parameter's own input: a view into the current params buffer (no copy), made once per buffer. */
   private paramViews(): Record<string, ort.Tensor> {
-    const out: Record<string, ort.Tensor> = {};
-    for (const e of this.layout.entries) out[paramInputName(e.name)] = new ort.Tensor('float32', this.params.subarray(e.offset, e.offset + e.size), e.shape);
-    return out;
+    let views = this.viewsOf.get(this.params);
+    if (!views) {
+      views = {};
+      for (const e of this.layout.entries) views[paramInputName(e.name)] = new ort.Tensor('float32', this.layout.view(this.params, e.name), e.shape);
+      this.viewsOf.set(this.params, views);
+    }
+    return views;
   }
 
   /** Outputs written in place: the new state into the state (or spare) buffers, losses and norm into their small buffers. */

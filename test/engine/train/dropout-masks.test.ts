@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { Graph } from '../../../main/engine/graph';
 import { gradients } from '../../../main/engine/autodiff';
@@ -86,6 +87,13 @@ test('a large step: a worker thread draws the second lane, and the masks are tho
   assert.notDeepEqual(Array.from(m['dropout_mask.0']!.data as Float32Array), Array.from(m['dropout_mask.3']!.data as Float32Array), 'two sites, two masks');
   await viaWorker.close();
   assert.deepEqual(copy(await viaWorker.feedsAsync(4, feeds)), copy(oneThread.feeds(4, feeds)), 'after close the next draw starts a new worker, same masks');
+  // a worker that dies: the draws go on, on this thread, with the same masks, and no worker is started again
+  const worker = Reflect.get(viaWorker, 'worker') as Worker;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  await worker.terminate();
+  await exited;
+  assert.deepEqual(copy(await viaWorker.feedsAsync(5, feeds)), copy(oneThread.feeds(5, feeds)), 'after the worker died: same masks');
+  assert.equal(Reflect.get(viaWorker, 'worker'), null, 'no new worker after one died');
   await viaWorker.close();
 });
 
