@@ -7,8 +7,11 @@
 // TREC is left out because its dev split is carved from the same file.
 //
 //   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --finetune-lr X --db PATH --json --out FILE]
+//                                      [--scratch-run ID]
 // --finetune-lr sets the pretrain arm's fine-tuning learning rate (default: the anchor's, the scratch arm's); the
-// table says when the two arms differ in it.
+// table says when the two arms differ in it. --scratch-run (with the --db of an earlier invocation) takes that
+// invocation's finished scratch arm instead of training it again, to compare several pre-training budgets against
+// one scratch run; it must have the same tasks, model, recipe and total budget.
 import { join } from 'node:path';
 import type { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
@@ -24,6 +27,8 @@ export interface PretrainBenchOptions {
   evalEvery: number;
   /** The pretrain arm's fine-tuning learning rate; unset, the anchor's (the same as the scratch arm's). */
   finetuneLr?: number;
+  /** A finished scratch arm of an earlier invocation in the same database, reused instead of training it again. */
+  scratchRun?: number;
   log: (s: string) => void;
 }
 
@@ -39,6 +44,19 @@ function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>>
   return s;
 }
 
+type StoredConfig = { name: string; backbone: unknown; tasks: { name: string }[]; training: Record<string, unknown> };
+
+/** Why a stored run is not the scratch arm this invocation would train (the store keeps the config with its defaults filled in), or null. */
+function scratchMismatch(want: PretrainBenchOptions['mtl'] & { name: string }, have: StoredConfig): string | null {
+  if (have.name !== want.name) return `its name is '${have.name}'`;
+  if (JSON.stringify(have.backbone) !== JSON.stringify(want.backbone)) return 'another backbone';
+  const tasks = (want.tasks as { name: string }[]).map((t) => t.name).join(',');
+  if (have.tasks.map((t) => t.name).join(',') !== tasks) return `tasks ${have.tasks.map((t) => t.name).join(',')}, not ${tasks}`;
+  for (const [k, v] of Object.entries(want.training))
+    if (k !== 'evalEverySeconds' && JSON.stringify(have.training[k]) !== JSON.stringify(v)) return `training.${k} is ${JSON.stringify(have.training[k])}, not ${JSON.stringify(v)}`;
+  return null;
+}
+
 const trainSeconds = (runs: RunService, id: number): number => runs.runs.metrics(id, { split: 'train', task: '', name: 'train_seconds' }).at(-1)?.value ?? NaN;
 
 export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Arm[]; table: string[]; pretrainRun: { perplexity: number; steps: number; texts: number } }> {
@@ -48,8 +66,18 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   const scoreOf = (row: RunRow): Partial<Record<Metric, number>> =>
     Object.fromEntries(Object.entries(summaryOf(row).tasks).map(([t, m]) => [t, m[KEY[t as Metric]]!]));
 
-  o.log(`scratch arm: multi-task for ${o.total} s`);
-  const scratch = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) }, { acceptBadRows: true })).id);
+  const scratchConfig = { ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) };
+  let scratch: RunRow;
+  if (o.scratchRun === undefined) {
+    o.log(`scratch arm: multi-task for ${o.total} s`);
+    scratch = await o.runs.start((await o.runs.create(scratchConfig, { acceptBadRows: true })).id);
+  } else {
+    scratch = o.runs.runs.getRun(o.scratchRun);
+    const differs = scratchMismatch(scratchConfig, scratch.config as StoredConfig);
+    if (differs) throw new Error(`--scratch-run ${o.scratchRun}: not this benchmark's scratch arm (${differs})`);
+    if (scratch.status !== 'completed') throw new Error(`--scratch-run ${o.scratchRun}: the run is ${scratch.status}, not completed`);
+    o.log(`scratch arm: run ${scratch.id} of an earlier invocation (multi-task for ${o.total} s)`);
+  }
   arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
 
   o.log(`pretrain arm: masked LM for ${o.pretrain} s, then multi-task for ${o.total - o.pretrain} s`);

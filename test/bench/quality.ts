@@ -5,7 +5,7 @@
 //   npm run bench:quality [-- --budget 450 --eval 75 --db PATH --runs mtl,sst2,trec,conll --json]
 //   npm run bench:quality -- --steps 644 --eval-steps 120 --runs mtl   # PyTorch's step count instead of its time
 //                                                                     # budget: same-steps fidelity, speed aside
-//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --finetune-lr X]  # masked-LM first, vs
+//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --finetune-lr X --scratch-run ID]  # masked-LM first, vs
 //                                                                     # none, same total budget (quality-pretrain.ts)
 //
 // PyTorch's side is read from shared/reference/quality/results/*.json (measured on this machine kind); rerun it
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
       const lrText = stringFlag(args, 'finetune-lr');
       const finetuneLr = lrText === undefined ? undefined : Number(lrText);
       if (finetuneLr !== undefined && !(finetuneLr > 0)) throw new Error(`--finetune-lr must be a positive number, got '${lrText}'`);
-      const r = await pretrainBench({ runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, finetuneLr, log: (m) => process.stderr.write(m + '\n') });
+      const scratchRun = intFlag(args, 'scratch-run', 0) || undefined;
+      const r = await pretrainBench({ runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, finetuneLr, scratchRun, log: (m) => process.stderr.write(m + '\n') });
       process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
       const out = stringFlag(args, 'out');
       if (out) writeFileSync(out, JSON.stringify(r, null, 2));
