@@ -264,7 +264,11 @@ export class DropoutMaskFeeder {
     // no inherited flags: the source is a plain CommonJS script (a parent's --input-type=module would make it ESM)
     const w = new Worker(workerSource(), { eval: true, execArgv: [] });
     w.on('message', (m: { bits: Uint8Array; scaled: Float32Array; error: string | null }) => {
-      if (m.error) return this.fail(new Error(`dropout mask worker: ${m.error}`));
+      if (m.error) { // a drawing error: the thread is alive but not trusted again
+        this.fail(new Error(`dropout mask worker: ${m.error}`));
+        void w.terminate();
+        return;
+      }
       const p = this.pending;
       this.pending = null;
       p?.resolve({ bits: m.bits, scaled: m.scaled });
