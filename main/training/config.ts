@@ -235,8 +235,9 @@ const trainingSchema = z.strictObject({
   /** DWA's temperature (weighting 'dwa'). */
   dwaTemperature: z.number().positive().default(2),
   /**
-   * Training-time budget: the schedule length (steps) is set from the speed of the first steps so that training fits
-   * it, and training stops when it is spent. evalEverySeconds then sets evalEvery the same way.
+   * Training-time budget: training runs until it is spent, and the learning-rate schedule (warm-up, decay) is laid
+   * over the budget, so it ends with it. The speed of the first steps sets the planned step count (an estimate shown
+   * as progress) and, from evalEverySeconds, evalEvery.
    */
   budgetSeconds: z.number().positive().optional(),
   evalEverySeconds: z.number().positive().optional(),

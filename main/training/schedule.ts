@@ -21,3 +21,10 @@ export function lrFactor(s: Schedule, done: number): number {
 
 /** Learning rate of optimizer step `step` (1-based). */
 export const lrAt = (s: Schedule, step: number): number => s.baseLr * lrFactor(s, step - 1);
+
+/**
+ * Learning rate of a time-budgeted run's next step, once `spent` of the budget is gone: the schedule is laid over the
+ * budget rather than over the step count estimated from the first steps, so that warm-up and decay end with the budget
+ * whether the run turns out faster or slower than that estimate.
+ */
+export const lrAtBudgetFraction = (s: Schedule, spent: number): number => s.baseLr * lrFactor(s, Math.min(1, Math.max(0, spent)) * s.totalSteps);

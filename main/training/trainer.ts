@@ -15,7 +15,7 @@ import { readCheckpoint, writeCheckpoint, writeFileAtomic, type TrainerState } f
 import { evaluateTask, taskSession, type PredictionRecord, type TaskEvaluation, type TaskSession } from './evaluate';
 import { initParams, modelSpecOf } from './model';
 import { prepareRun, trainRows, type DatasetSource, type SplitInfo } from './prepare';
-import { lrAt, scheduleOf, type Schedule } from './schedule';
+import { lrAt, lrAtBudgetFraction, scheduleOf, type Schedule } from './schedule';
 import { LossWeighting, stepWeights, tasksForStep } from './strategies';
 import { BatchStream, mixSeed } from './streams';
 import { taskBatch } from './tensors';
@@ -222,6 +222,11 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
 
   // ---- the loop ----
   let step = st.step;
+  // A time budget ends the run when it is spent, not at the planned step count (an estimate from the probe, which can
+  // be off by a fifth either way), and the learning rate follows the share of the budget spent.
+  const budget = tr.budgetSeconds;
+  const moreSteps = () => budget !== undefined || step < plan.totalSteps;
+  const lrFor = (next: number) => (budget !== undefined ? lrAtBudgetFraction(schedule, st.trainSeconds / budget) : lrAt(schedule, next));
   let trained = false; // whether this process has run a step (a stop before that has nothing new to save)
   const checkpointState = (): TrainerState => ({ ...st, step, segmentStart: pool.segmentStart, calls: { ...pool.calls }, streams: streams.map((s) => ({ ...s.state })), weighting: structuredClone(weighting.state) });
   const savePeriodic = () => {
@@ -247,10 +252,12 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
     const taskLosses: Record<string, number> = {};
     names.forEach((n, i) => { if (window.losses[i]!.length) taskLosses[n] = mean(window.losses[i]!); });
     const sPerStep = st.trainSeconds / Math.max(1, step);
+    const left = budget !== undefined ? Math.max(0, budget - st.trainSeconds) : (plan!.totalSteps - step) * sPerStep;
+    const totalSteps = budget !== undefined && step > 0 ? step + Math.round(left / sPerStep) : plan!.totalSteps;
     hooks.progress?.({
-      step, totalSteps: plan!.totalSteps, lr, taskLosses, loss: mean(window.loss), weights: Object.fromEntries(names.map((n, i) => [n, wts[i]!])),
+      step, totalSteps, lr, taskLosses, loss: mean(window.loss), weights: Object.fromEntries(names.map((n, i) => [n, wts[i]!])),
       tokensPerSecond: window.seconds > 0 ? window.tokens / window.seconds : 0, tokens: st.tokens, trainSeconds: st.trainSeconds,
-      etaSeconds: Math.max(0, (plan!.totalSteps - step) * sPerStep), epochs: Object.fromEntries(names.map((n, i) => [n, streams[i]!.epochs(sizes[i]!)])),
+      etaSeconds: Math.max(0, left), epochs: Object.fromEntries(names.map((n, i) => [n, streams[i]!.epochs(sizes[i]!)])),
     });
     window = { losses: names.map(() => []), tokens: 0, seconds: 0, loss: [] };
     lastReport = performance.now();
@@ -274,19 +281,19 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   };
 
   try {
-    while (step < plan.totalSteps) {
+    while (moreSteps()) {
       await control.waitWhilePaused();
       if (control.stopRequested()) {
         if (trained) savePeriodic();
         status = 'stopped';
         break;
       }
-      if (tr.budgetSeconds !== undefined && st.trainSeconds >= tr.budgetSeconds) { status = 'budget-spent'; break; }
+      if (budget !== undefined && st.trainSeconds >= budget) { status = 'budget-spent'; break; }
       const subset = tasksForStep(tr.sampling, step + 1, sizes, tr.seed, tr.temperature);
       const session = await pool.forStep(subset, step);
       trained = true;
       const picked = subset.map((k) => taskBatch(tasks[k]!, trainRows(tasks[k]!, streams[k]!.next(), tr.seed, step + 1, k)));
-      const lr = lrAt(schedule, step + 1);
+      const lr = lrFor(step + 1);
       const t0 = performance.now();
       const res = await session.trainStep(picked.map((p) => p.batch), stepWeights(weighting.weights(), subset), lr);
       const dt = (performance.now() - t0) / 1000;
@@ -307,10 +314,10 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       window.tokens += toks;
       window.seconds += dt;
       window.loss.push(res.loss);
-      const evalNow = step % plan.evalEvery === 0 || step === plan.totalSteps;
+      const evalNow = step % plan.evalEvery === 0 || (budget === undefined && step === plan.totalSteps);
       if (evalNow || performance.now() - lastReport >= progressEvery) report(lr);
       if (evalNow && (await doEval())) { status = 'early-stopped'; hooks.log?.(`early stopping at step ${step}: no improvement in ${st.evalsWithoutImprovement} evaluations`); }
-      if (step % plan.checkpointEvery === 0 && step < plan.totalSteps && status === 'completed') { // a segment ends here
+      if (step % plan.checkpointEvery === 0 && moreSteps() && status === 'completed') { // a segment ends here
         await pool.newSegment(step);
         savePeriodic();
       }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LossWeighting, samplingShares, stepWeights, tasksForStep } from '../../main/training/strategies';
-import { lrAt, lrFactor } from '../../main/training/schedule';
+import { lrAt, lrAtBudgetFraction, lrFactor } from '../../main/training/schedule';
 import { BatchStream } from '../../main/training/streams';
 
 test('sampling: joint trains every task, round-robin one in turn, proportional and temperature draw by size', () => {
@@ -61,6 +61,15 @@ test('schedules: linear warm-up from 0 then linear or cosine decay to 0, as Hugg
   assert.ok(Math.abs(lrFactor(c, 55) - 0.5) < 1e-12);
   assert.ok(Math.abs(lrFactor(c, 10 + 90 / 4) - (1 + Math.SQRT1_2) / 2) < 1e-12);
   assert.equal(lrFactor({ ...s, kind: 'constant' as const }, 90), 1);
+});
+
+test('a time-budgeted schedule follows the share of the budget spent: warm-up over its first share, decay to 0 at its end', () => {
+  const s = { kind: 'linear' as const, baseLr: 1e-3, totalSteps: 100, warmupSteps: 10 };
+  assert.equal(lrAtBudgetFraction(s, 0), 0);
+  assert.ok(Math.abs(lrAtBudgetFraction(s, 0.05) - 5e-4) < 1e-12, 'half-way through the warm-up share');
+  assert.ok(Math.abs(lrAtBudgetFraction(s, 0.55) - 5e-4) < 1e-12, 'half-way through the decay');
+  assert.equal(lrAtBudgetFraction(s, 1), 0);
+  assert.equal(lrAtBudgetFraction(s, 1.3), 0, 'past the budget it stays 0, not negative');
 });
 
 test('batch streams: every example once per epoch, length-sorted batches, and the state alone reproduces what follows', () => {

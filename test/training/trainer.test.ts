@@ -1,5 +1,5 @@
 // The training loop in-process on small in-memory data: it learns, evaluates every task type, reports progress,
-// stops on divergence naming the step and task, and fits a time budget.
+// stops on divergence naming the step and task, and trains for a time budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -76,20 +76,27 @@ test('a diverging run stops with a message naming the step and the task, keeping
   }
 });
 
-test('a time budget sets the schedule from the first steps and stops when it is spent', async () => {
+test('a time budget trains until it is spent, with warm-up and decay laid over the budget', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-trainer-'));
   try {
     const config = parseRunConfig({
       name: 'budget', backbone: tiny, tasks: [{ name: 'sent', type: 'classification', dataset: '1' }],
-      training: { batchSize: 8, budgetSeconds: 1.5, evalEverySeconds: 0.5 }, threads: 1,
+      training: { batchSize: 8, lr: 1e-3, budgetSeconds: 1.5, evalEverySeconds: 0.5 }, threads: 1,
     });
     let planned = 0, evalEvery = 0;
-    const out = await train({ config, runDir: dir, source: source({ '1': { train: sentiment(400, 5), validation: sentiment(40, 6) } }) }, {
+    const reports: ProgressInfo[] = [];
+    const out = await train({ config, runDir: dir, progressEvery: 0, source: source({ '1': { train: sentiment(400, 5), validation: sentiment(40, 6) } }) }, {
       plan: (p) => { planned = p.totalSteps; evalEvery = p.evalEvery; },
+      progress: (p) => reports.push(p),
     });
-    assert.ok(['completed', 'budget-spent'].includes(out.status), out.status);
+    assert.equal(out.status, 'budget-spent', 'the run ends when its budget is spent, however many steps the probe planned');
     assert.ok(planned > 10 && evalEvery > 1 && evalEvery < planned, `planned ${planned}, eval every ${evalEvery}`);
-    assert.ok(Math.abs(out.step - planned) <= planned * 0.5, `${out.step} of ${planned} planned steps`);
+    const last = reports.at(-1)!;
+    assert.equal(last.step, out.step);
+    assert.ok(last.trainSeconds >= 1.5, `${last.trainSeconds} s of training for a 1.5 s budget`);
+    assert.ok(last.lr < 0.2e-3, `the last step's lr ${last.lr} is at the end of the decay (${last.trainSeconds / last.step} s a step)`);
+    assert.ok(Math.max(...reports.map((r) => r.lr)) > 0.8e-3, 'the peak lr is reached after the warm-up');
+    assert.ok(last.etaSeconds === 0 && last.totalSteps === last.step, `eta ${last.etaSeconds} s, ${last.totalSteps} steps in all`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -364,7 +364,7 @@ export default {
     stepsFromEpochsAll: '= {steps} steps ({perEpoch} per epoch, all tasks)',
     stepsPerEpoch: '{n} steps per epoch',
     minutes: 'Minutes',
-    budgetTitle: 'the schedule is fitted to the speed of the first steps; training stops when the time is spent',
+    budgetTitle: 'training stops when the time is spent; warm-up and learning-rate decay are laid over the whole budget',
     batchSize: 'Batch size',
     batchSizeTitle: 'examples per task per step',
     lr: 'Learning rate',

@@ -359,7 +359,7 @@ const zhCN: MessageSchema = {
     stepsFromEpochsAll: '= {steps} 步（每轮 {perEpoch} 步，所有任务合计）',
     stepsPerEpoch: '每轮 {n} 步',
     minutes: '分钟',
-    budgetTitle: '学习率调度会根据最初几步的速度拟合；时间用完即停止训练',
+    budgetTitle: '时间用完即停止训练；预热和学习率衰减按整个预算铺开',
     batchSize: '批大小',
     batchSizeTitle: '每步每个任务的样本数',
     lr: '学习率',
