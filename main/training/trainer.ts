@@ -225,7 +225,8 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
   // A time budget ends the run when it is spent, not at the planned step count (an estimate from the probe, which can
   // be off by a fifth either way), and the learning rate follows the share of the budget spent.
   const budget = tr.budgetSeconds;
-  const moreSteps = () => budget !== undefined || step < plan.totalSteps;
+  const spent = () => budget !== undefined && st.trainSeconds >= budget;
+  const moreSteps = () => (budget !== undefined ? !spent() : step < plan.totalSteps);
   const lrFor = (next: number) => (budget !== undefined ? lrAtBudgetFraction(schedule, st.trainSeconds / budget) : lrAt(schedule, next));
   let trained = false; // whether this process has run a step (a stop before that has nothing new to save)
   const checkpointState = (): TrainerState => ({ ...st, step, segmentStart: pool.segmentStart, calls: { ...pool.calls }, streams: streams.map((s) => ({ ...s.state })), weighting: structuredClone(weighting.state) });
@@ -288,7 +289,6 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
         status = 'stopped';
         break;
       }
-      if (budget !== undefined && st.trainSeconds >= budget) { status = 'budget-spent'; break; }
       const subset = tasksForStep(tr.sampling, step + 1, sizes, tr.seed, tr.temperature);
       const session = await pool.forStep(subset, step);
       trained = true;
@@ -314,7 +314,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       window.tokens += toks;
       window.seconds += dt;
       window.loss.push(res.loss);
-      const evalNow = step % plan.evalEvery === 0 || (budget === undefined && step === plan.totalSteps);
+      const evalNow = step % plan.evalEvery === 0 || !moreSteps(); // and after the last step
       if (evalNow || performance.now() - lastReport >= progressEvery) report(lr);
       if (evalNow && (await doEval())) { status = 'early-stopped'; hooks.log?.(`early stopping at step ${step}: no improvement in ${st.evalsWithoutImprovement} evaluations`); }
       if (step % plan.checkpointEvery === 0 && moreSteps() && status === 'completed') { // a segment ends here
@@ -323,6 +323,7 @@ export async function train(o: TrainerOptions, hooks: TrainerHooks = {}): Promis
       }
       if (status !== 'completed') break;
     }
+    if (status === 'completed' && spent()) status = 'budget-spent';
     if (status === 'completed' || status === 'budget-spent' || status === 'early-stopped') {
       if (lastEvalStep !== step) await doEval();
       // predictions and final metrics come from the best checkpoint
