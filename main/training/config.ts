@@ -137,6 +137,14 @@ const maskedLmTask = z.strictObject({
   corpus: z.array(z.strictObject({ dataset: datasetRef, text: textColumns.optional() })).default([]),
   maskProbability: z.number().gt(0).lt(1).default(0.15),
   wholeWordMasking: z.boolean().default(false),
+  /**
+   * Pack several training texts into each row of maxLength tokens ([SEP] between two, a longer text over several
+   * rows) instead of one row per text truncated to maxLength: for corpora of long documents, which would otherwise
+   * lose all but their first maxLength tokens. Off by default: batches already group texts of similar length, so on
+   * short texts packing buys little padding and costs updates (fewer, larger steps in the same time). The held-out
+   * texts are scored one per row either way.
+   */
+  pack: z.boolean().default(false),
   /** Most texts held out for perplexity (the held-out share is capped to it). */
   maxValidation: z.number().int().positive().default(2000),
 });

@@ -7,6 +7,7 @@ import { applySplitRecord, buildLabelMap, randomSplit, stratifiedSplit, toIob2, 
 import { WordPieceTokenizer } from './tokenizer';
 import { Rng } from './batching';
 import { maskingFor, maskTokens, type MaskingOptions } from './masking';
+import { packTokenStreams } from './packing';
 import { mixSeed } from './streams';
 import { headOf } from './model';
 import type { DecoderBatchOptions } from '../engine/generate';
@@ -331,9 +332,23 @@ async function encodeMaskedLm(r: RawTask, t: MaskedLmTask, config: RunConfig, to
     return { ...e, ids: m.ids, maskedPositions: m.positions, maskedLabels: m.labels };
   });
   return {
-    ...common, head: headOf(t, 0), labels: [], train: await encode(r.train), validation,
+    ...common, head: headOf(t, 0), labels: [], train: t.pack ? await packed(tok, r.train.map((row) => str(row.text)), common.maxLength) : await encode(r.train), validation,
     validationSources: r.validation.map((row) => ({ kind: 'masked', text: str(row.text) })), masking, tokens,
   };
+}
+
+/**
+ * Training rows of a masked LM with its texts packed: each row is the tokenizer's single-sequence template
+ * ([CLS] … [SEP], <s> … </s>) around `maxLength` minus the template's tokens, texts separated by [SEP] (</s>).
+ * The held-out texts stay one per row, so that perplexity is per text and comparable across runs.
+ */
+async function packed(tok: WordPieceTokenizer, texts: string[], maxLength: number): Promise<EncodedExample[]> {
+  const room = maxLength - tok.assemble({ ids: [], offsets: [] }).ids.length;
+  const pieces = await tok.tokenizeBatch(texts);
+  return packTokenStreams(pieces.map((p) => p.ids), room, tok.specials.sep).map((ids) => {
+    const { ids: withSpecials, typeIds, attentionMask } = tok.assemble({ ids, offsets: ids.map((): [number, number] => [0, 0]) });
+    return { ids: withSpecials, typeIds, attentionMask };
+  });
 }
 
 type GenerationTask = Extract<TaskConfig, { type: 'generation' }>;
