@@ -8,10 +8,12 @@
 //
 //   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --finetune-lr X --db PATH --json --out FILE]
 //                                      [--scratch-run ID]
+//   npm run bench:quality -- --pretrain --mlm-only --pretrain-budget 300 [--pack] [--mlm-batch 64 --mlm-lr 1e-3]
 // --finetune-lr sets the pretrain arm's fine-tuning learning rate (default: the anchor's, the scratch arm's); the
 // table says when the two arms differ in it. --scratch-run (with the --db of an earlier invocation) takes that
 // invocation's finished scratch arm instead of training it again, to compare several pre-training budgets against
-// one scratch run; it must have the same tasks, model, recipe and total budget.
+// one scratch run; it must have the same tasks, model, recipe and total budget. --mlm-only runs the masked-LM arm
+// alone, with the changes named (packing, batch size, learning rate), and reports its last held-out evaluation.
 import { join } from 'node:path';
 import type { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
@@ -57,10 +59,55 @@ function scratchMismatch(want: PretrainBenchOptions['mtl'] & { name: string }, h
   return null;
 }
 
+/** Changes to the masked-LM arm's recipe, for pilots (`--mlm-only`): the task's packing, the batch size, the learning rate. */
+export interface MaskedLmVariant { pack?: boolean; batchSize?: number; lr?: number; evalEverySeconds?: number }
+
+/** The pretrain arm's masked-LM run: the combined unlabelled training text of the shared datasets, for `seconds`. */
+export function maskedLmConfig(o: Pick<PretrainBenchOptions, 'shared' | 'mtl'> & { seconds: number; variant?: MaskedLmVariant }): Record<string, unknown> {
+  const ds = (p: string) => join(o.shared, 'datasets', p);
+  const v = o.variant ?? {};
+  return {
+    // No dropout while pre-training: one pass over the corpus cannot overfit, and without it the masked LM learns more
+    // per step and each step is cheaper (Geiping & Goldstein 2022, "Cramming", on short pre-training budgets).
+    // Fine-tuning keeps the anchor's dropout (dropout is a run's own setting, not part of the backbone it hands on).
+    name: 'masked-LM pre-training', backbone: { ...o.mtl.backbone, maxLength: 128, dropout: 0 },
+    tasks: [{
+      name: 'mlm', type: 'masked-lm', dataset: ds('sst2/train.tsv'), text: 'sentence', maxLength: 64, heldOut: { fraction: 0.01 },
+      corpus: [
+        { dataset: ds('conll2003/train.txt') }, { dataset: ds('mrpc/msr_paraphrase_train.txt'), text: ['#1 String', '#2 String'] },
+        { dataset: ds('sms_spam/SMSSpamCollection') }, { dataset: ds('scitldr/train.jsonl'), text: ['source', 'target'] }, { dataset: ds('xquad/xquad.en.json'), text: ['question', 'context'] },
+      ],
+      ...(v.pack === undefined ? {} : { pack: v.pack }),
+    }],
+    training: {
+      batchSize: v.batchSize ?? 64, lr: v.lr ?? 1e-3, warmup: 0.06, schedule: 'linear', sampling: 'joint', weighting: 'equal', seed: 0, weightDecay: 0.01, clipGradNorm: 1,
+      budgetSeconds: o.seconds, evalEverySeconds: Math.min(v.evalEverySeconds ?? 150, o.seconds), earlyStopping: { patience: 0, metric: 'mean' },
+    },
+    device: o.mtl.device, threads: o.mtl.threads,
+  };
+}
+
+const describeVariant = (v: MaskedLmVariant): string =>
+  [v.pack ? 'packed rows' : '', v.batchSize ? `batch ${v.batchSize}` : '', v.lr ? `lr ${v.lr}` : ''].filter(Boolean).join(', ') || 'the recipe (batch 64, lr 1e-3)';
+
+/** `--mlm-only`: the masked-LM arm alone (a variant of it), scored on its held-out texts. */
+export async function maskedLmPilot(o: Pick<PretrainBenchOptions, 'runs' | 'shared' | 'mtl' | 'log'> & { seconds: number; variant: MaskedLmVariant }): Promise<{ table: string[]; run: number; steps: number; tokens: number; perplexity: number; accuracy: number }> {
+  o.log(`masked LM alone for ${o.seconds} s: ${JSON.stringify(o.variant)}`);
+  const row = await o.runs.start((await o.runs.create(maskedLmConfig(o), { acceptBadRows: true })).id);
+  // the last evaluation, not the best checkpoint's: a pilot compares where each variant ends up
+  const last = (task: string, name: string) => o.runs.runs.metrics(row.id, { split: 'validation', task, name }).at(-1)?.value ?? NaN;
+  const tokens = o.runs.runs.metrics(row.id, { split: 'train', task: '', name: 'tokens' }).at(-1)?.value ?? NaN;
+  const r = { run: row.id, steps: row.step, tokens, perplexity: last('mlm', 'perplexity'), accuracy: last('mlm', 'accuracy') };
+  const table = [
+    '| masked-LM variant | steps | real tokens | held-out perplexity | masked-token accuracy |', '|---|---|---|---|---|',
+    `| ${describeVariant(o.variant)} | ${r.steps} | ${(r.tokens / 1e6).toFixed(2)} M | ${r.perplexity.toFixed(1)} | ${(r.accuracy * 100).toFixed(1)} % |`,
+  ];
+  return { ...r, table };
+}
+
 const trainSeconds = (runs: RunService, id: number): number => runs.runs.metrics(id, { split: 'train', task: '', name: 'train_seconds' }).at(-1)?.value ?? NaN;
 
 export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Arm[]; table: string[]; pretrainRun: { perplexity: number; steps: number; texts: number } }> {
-  const ds = (p: string) => join(o.shared, 'datasets', p);
   const withBudget = (seconds: number) => ({ ...o.mtl.training, budgetSeconds: seconds, evalEverySeconds: Math.min(o.evalEvery, seconds) });
   const arms: Arm[] = [];
   const scoreOf = (row: RunRow): Partial<Record<Metric, number>> =>
@@ -81,21 +128,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
 
   o.log(`pretrain arm: masked LM for ${o.pretrain} s, then multi-task for ${o.total - o.pretrain} s`);
-  const mlm = {
-    // No dropout while pre-training: one pass over the corpus cannot overfit, and without it the masked LM learns more
-    // per step and each step is cheaper (Geiping & Goldstein 2022, "Cramming", on short pre-training budgets).
-    // Fine-tuning keeps the anchor's dropout (dropout is a run's own setting, not part of the backbone it hands on).
-    name: 'masked-LM pre-training', backbone: { ...o.mtl.backbone, maxLength: 128, dropout: 0 },
-    tasks: [{
-      name: 'mlm', type: 'masked-lm', dataset: ds('sst2/train.tsv'), text: 'sentence', maxLength: 64, heldOut: { fraction: 0.01 },
-      corpus: [
-        { dataset: ds('conll2003/train.txt') }, { dataset: ds('mrpc/msr_paraphrase_train.txt'), text: ['#1 String', '#2 String'] },
-        { dataset: ds('sms_spam/SMSSpamCollection') }, { dataset: ds('scitldr/train.jsonl'), text: ['source', 'target'] }, { dataset: ds('xquad/xquad.en.json'), text: ['question', 'context'] },
-      ],
-    }],
-    training: { batchSize: 64, lr: 1e-3, warmup: 0.06, schedule: 'linear', sampling: 'joint', weighting: 'equal', seed: 0, weightDecay: 0.01, clipGradNorm: 1, budgetSeconds: o.pretrain, evalEverySeconds: Math.min(150, o.pretrain), earlyStopping: { patience: 0, metric: 'mean' } },
-    device: o.mtl.device, threads: o.mtl.threads,
-  };
+  const mlm = maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: o.pretrain });
   const pre = await o.runs.start((await o.runs.create(mlm, { acceptBadRows: true })).id);
   const preSummary = summaryOf(pre).tasks.mlm!;
   const plan = pre.plan as RunPlan;

@@ -19,9 +19,9 @@ import { DatasetService } from '../../main/data/dataset-service';
 import { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
 import type { RunPlan } from '../../main/training/trainer';
-import { pretrainBench } from './quality-pretrain';
+import { maskedLmPilot, pretrainBench } from './quality-pretrain';
 
-const args = parseArgs(process.argv.slice(2), ['json', 'pretrain']);
+const args = parseArgs(process.argv.slice(2), ['json', 'pretrain', 'mlm-only', 'pack']);
 const budget = intFlag(args, 'budget', 450);
 const evalEvery = intFlag(args, 'eval', 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
@@ -85,6 +85,17 @@ async function main(): Promise<void> {
   });
   if (boolFlag(args, 'pretrain')) {
     try {
+      if (boolFlag(args, 'mlm-only')) {
+        const num = (key: string) => {
+          const text = stringFlag(args, key);
+          if (text !== undefined && !(Number(text) > 0)) throw new Error(`--${key} must be a positive number, got '${text}'`);
+          return text === undefined ? undefined : Number(text);
+        };
+        const variant = { ...(boolFlag(args, 'pack') ? { pack: true } : {}), batchSize: num('mlm-batch'), lr: num('mlm-lr'), evalEverySeconds: evalEvery };
+        const r = await maskedLmPilot({ runs, shared, mtl: config, seconds: intFlag(args, 'pretrain-budget', 300), variant, log: (m) => process.stderr.write(m + '\n') });
+        process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
+        return;
+      }
       const total = intFlag(args, 'budget', 900);
       const lrText = stringFlag(args, 'finetune-lr');
       const finetuneLr = lrText === undefined ? undefined : Number(lrText);
