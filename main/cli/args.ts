@@ -63,6 +63,15 @@ export function intFlag(args: ParsedArgs, key: string, fallback: number): number
   return n;
 }
 
+/** A flag that must be a positive number (a learning rate), or undefined when it is not given. */
+export function positiveFlag(args: ParsedArgs, key: string): number | undefined {
+  const s = stringFlag(args, key);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${key} must be a positive number, got '${s}'`);
+  return n;
+}
+
 export function boolFlag(args: ParsedArgs, key: string): boolean {
   return args.flags[key] === true || args.flags[key] === 'true';
 }

@@ -13,7 +13,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { boolFlag, intFlag, parseArgs, stringFlag } from '../../main/cli/args';
+import { boolFlag, intFlag, parseArgs, positiveFlag, stringFlag } from '../../main/cli/args';
 import { openStore } from '../../main/store';
 import { DatasetService } from '../../main/data/dataset-service';
 import { RunService } from '../../main/training/run-service';
@@ -85,23 +85,17 @@ async function main(): Promise<void> {
   });
   if (boolFlag(args, 'pretrain')) {
     try {
-      if (boolFlag(args, 'mlm-only')) {
-        const num = (key: string) => {
-          const text = stringFlag(args, key);
-          if (text !== undefined && !(Number(text) > 0)) throw new Error(`--${key} must be a positive number, got '${text}'`);
-          return text === undefined ? undefined : Number(text);
-        };
-        const variant = { ...(boolFlag(args, 'pack') ? { pack: true } : {}), batchSize: num('mlm-batch'), lr: num('mlm-lr'), evalEverySeconds: evalEvery };
-        const r = await maskedLmPilot({ runs, shared, mtl: config, seconds: intFlag(args, 'pretrain-budget', 300), variant, log: (m) => process.stderr.write(m + '\n') });
-        process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
-        return;
-      }
+      const log = (m: string) => process.stderr.write(m + '\n');
       const total = intFlag(args, 'budget', 900);
-      const lrText = stringFlag(args, 'finetune-lr');
-      const finetuneLr = lrText === undefined ? undefined : Number(lrText);
-      if (finetuneLr !== undefined && !(finetuneLr > 0)) throw new Error(`--finetune-lr must be a positive number, got '${lrText}'`);
-      const scratchRun = intFlag(args, 'scratch-run', 0) || undefined;
-      const r = await pretrainBench({ runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, finetuneLr, scratchRun, log: (m) => process.stderr.write(m + '\n') });
+      const r = boolFlag(args, 'mlm-only')
+        ? await maskedLmPilot({
+          runs, shared, mtl: config, seconds: intFlag(args, 'pretrain-budget', 300), log,
+          variant: { ...(boolFlag(args, 'pack') ? { pack: true } : {}), batchSize: intFlag(args, 'mlm-batch', 0) || undefined, lr: positiveFlag(args, 'mlm-lr'), evalEverySeconds: evalEvery },
+        })
+        : await pretrainBench({
+          runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, log,
+          finetuneLr: positiveFlag(args, 'finetune-lr'), scratchRun: intFlag(args, 'scratch-run', 0) || undefined,
+        });
       process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
       const out = stringFlag(args, 'out');
       if (out) writeFileSync(out, JSON.stringify(r, null, 2));

@@ -46,8 +46,12 @@ test('pack: true gives [CLS] … [SEP] rows of whole texts that hold every train
   for (const row of rows) {
     assert.equal(row.ids[0], cls);
     assert.equal(row.ids.at(-1), sep);
-    assert.ok(row.attentionMask.every((m) => m === 1), 'no padding inside a packed row');
   }
+  // a row is closed only when the next text does not fit after a [SEP]
+  rows.slice(0, -1).forEach((row, i) => {
+    const next = rows[i + 1]!.ids.slice(1, -1), firstText = next.indexOf(sep) < 0 ? next.length : next.indexOf(sep);
+    assert.ok(row.ids.length - 2 + 1 + firstText > ROOM, `row ${i} (${row.ids.length - 2} tokens) had room for the next text (${firstText})`);
+  });
   // cut at [SEP], the rows hold the training texts' tokens, each text once and whole: a text longer than a row's
   // room (62 tokens) as pieces of that size, each opening a row
   const trainTexts = task!.split.trainCount;
