@@ -7,13 +7,17 @@
 // TREC is left out because its dev split is carved from the same file.
 //
 //   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --finetune-lr X --db PATH --json --out FILE]
-//                                      [--scratch-run ID]
+//                                      [--scratch-run ID] [--pretrain-run ID [--amortised]]
 //   npm run bench:quality -- --pretrain --mlm-only --pretrain-budget 300 [--pack] [--mlm-batch 64 --mlm-lr 1e-3]
 // --finetune-lr sets the pretrain arm's fine-tuning learning rate (default: the anchor's, the scratch arm's); the
 // table says when the two arms differ in it. --scratch-run (with the --db of an earlier invocation) takes that
 // invocation's finished scratch arm instead of training it again, to compare several pre-training budgets against
 // one scratch run; it must have the same tasks, model, recipe and total budget. --mlm-only runs the masked-LM arm
 // alone, with the changes named (packing, batch size, learning rate), and reports its last held-out evaluation.
+// --pretrain-run takes a finished --mlm-only run of the recipe (same database) as the pretrain arm's masked LM; its
+// budget counts toward the total unless --amortised, which gives the fine-tuning the whole budget, as the scratch arm
+// has: one masked LM serving many fine-tuning runs, its cost paid once (the table says so; this is not the bar).
+// Either way the table also lists both arms' dev metrics at matching fine-tuning steps.
 import { join } from 'node:path';
 import type { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
@@ -31,6 +35,10 @@ export interface PretrainBenchOptions {
   finetuneLr?: number;
   /** A finished scratch arm of an earlier invocation in the same database, reused instead of training it again. */
   scratchRun?: number;
+  /** A finished masked-LM run of the recipe (`--mlm-only`) in the same database, used instead of training one. */
+  pretrainRun?: number;
+  /** The pre-training counted as paid already: the fine-tuning gets the whole budget, as the scratch arm does. */
+  amortised?: boolean;
   log: (s: string) => void;
 }
 
@@ -48,15 +56,29 @@ function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>>
 
 type StoredConfig = { name: string; backbone: unknown; tasks: { name: string }[]; training: Record<string, unknown> };
 
-/** Why a stored run is not the scratch arm this invocation would train (the store keeps the config with its defaults filled in), or null. */
-function scratchMismatch(want: PretrainBenchOptions['mtl'] & { name: string }, have: StoredConfig): string | null {
+/** Why a stored run is not the arm this invocation would train (the store keeps the config with its defaults filled in), or null. */
+function runMismatch(want: Record<string, unknown> & { name: string; training: Record<string, unknown> }, have: StoredConfig): string | null {
   if (have.name !== want.name) return `its name is '${have.name}'`;
   if (JSON.stringify(have.backbone) !== JSON.stringify(want.backbone)) return 'another backbone';
   const tasks = (want.tasks as { name: string }[]).map((t) => t.name).join(',');
   if (have.tasks.map((t) => t.name).join(',') !== tasks) return `tasks ${have.tasks.map((t) => t.name).join(',')}, not ${tasks}`;
+  // a stored task names its datasets by id, the config here by path: every other setting of each task must agree
+  const noDatasets = (x: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'dataset' ? undefined : v)));
+  for (const [i, task] of (want.tasks as { name: string }[]).entries())
+    for (const [k, v] of Object.entries(noDatasets(task)))
+      if (JSON.stringify(noDatasets(have.tasks[i])[k]) !== JSON.stringify(v)) return `task ${task.name}'s ${k} is ${JSON.stringify(noDatasets(have.tasks[i])[k])}, not ${JSON.stringify(v)}`;
   for (const [k, v] of Object.entries(want.training))
     if (k !== 'evalEverySeconds' && JSON.stringify(have.training[k]) !== JSON.stringify(v)) return `training.${k} is ${JSON.stringify(have.training[k])}, not ${JSON.stringify(v)}`;
   return null;
+}
+
+/** A finished run of an earlier invocation that stands in for one of this invocation's arms (`what` names the flag). */
+function reusedRun(runs: RunService, id: number, what: string, want: Parameters<typeof runMismatch>[0]): RunRow {
+  const row = runs.runs.getRun(id);
+  const differs = runMismatch(want, row.config as StoredConfig);
+  if (differs) throw new Error(`${what} ${id}: not this benchmark's run (${differs})`);
+  if (row.status !== 'completed') throw new Error(`${what} ${id}: the run is ${row.status}, not completed`);
+  return row;
 }
 
 /** Changes to the masked-LM arm's recipe, for pilots (`--mlm-only`): the task's packing, the batch size, the learning rate. */
@@ -122,31 +144,68 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
     o.log(`scratch arm: multi-task for ${o.total} s`);
     scratch = await o.runs.start((await o.runs.create(scratchConfig, { acceptBadRows: true })).id);
   } else {
-    scratch = o.runs.runs.getRun(o.scratchRun);
-    const differs = scratchMismatch(scratchConfig, scratch.config as StoredConfig);
-    if (differs) throw new Error(`--scratch-run ${o.scratchRun}: not this benchmark's scratch arm (${differs})`);
-    if (scratch.status !== 'completed') throw new Error(`--scratch-run ${o.scratchRun}: the run is ${scratch.status}, not completed`);
+    scratch = reusedRun(o.runs, o.scratchRun, '--scratch-run', scratchConfig);
     o.log(`scratch arm: run ${scratch.id} of an earlier invocation (multi-task for ${o.total} s)`);
   }
   arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
 
-  o.log(`pretrain arm: masked LM for ${o.pretrain} s, then multi-task for ${o.total - o.pretrain} s`);
-  const mlm = maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: o.pretrain });
-  const pre = await o.runs.start((await o.runs.create(mlm, { acceptBadRows: true })).id);
+  let pre: RunRow;
+  let preBudget = o.pretrain;
+  if (o.pretrainRun === undefined) {
+    o.log(`pretrain arm: masked LM for ${preBudget} s`);
+    pre = await o.runs.start((await o.runs.create(maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: preBudget }), { acceptBadRows: true })).id);
+  } else {
+    const stored = o.runs.runs.getRun(o.pretrainRun).config as StoredConfig;
+    preBudget = Number(stored.training.budgetSeconds);
+    pre = reusedRun(o.runs, o.pretrainRun, '--pretrain-run', maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: preBudget }) as Parameters<typeof runMismatch>[0]);
+    o.log(`pretrain arm: masked LM run ${pre.id} of an earlier invocation (${preBudget} s)`);
+  }
+  const fineBudget = o.amortised ? o.total : o.total - preBudget;
+  if (fineBudget <= 0) throw new Error(`the masked LM's ${preBudget} s leave no fine-tuning time in a total budget of ${o.total} s`);
   const preSummary = summaryOf(pre).tasks.mlm!;
   const plan = pre.plan as RunPlan;
-  const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: { ...withBudget(o.total - o.pretrain), ...(o.finetuneLr ? { lr: o.finetuneLr } : {}) } }, { acceptBadRows: true })).id);
-  arms.push({ name: `pretrain (masked LM ${o.pretrain} s + multi-task ${o.total - o.pretrain} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
+  o.log(`pretrain arm: multi-task for ${fineBudget} s from run ${pre.id}`);
+  const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: { ...withBudget(fineBudget), ...(o.finetuneLr ? { lr: o.finetuneLr } : {}) } }, { acceptBadRows: true })).id);
+  arms.push({ name: `pretrain (masked LM ${preBudget} s${o.amortised ? ', already paid' : ''} + multi-task ${fineBudget} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
 
   const pct = (x: number | undefined) => (x === undefined ? '—' : (x * 100).toFixed(2));
   const [a, b] = arms as [Arm, Arm];
   const table = [
-    `Masked-LM pre-training vs none, same total training budget (${o.total} s), dev splits, best checkpoint`,
+    o.amortised
+      ? `Masked-LM pre-training vs none, the same fine-tuning budget (${o.total} s) with the pre-training not counted (amortised), dev splits, best checkpoint`
+      : `Masked-LM pre-training vs none, same total training budget (${o.total} s), dev splits, best checkpoint`,
     `| task / metric | ${a.name} | ${b.name} | Δ |`, '|---|---|---|---|',
     ...(Object.keys(KEY) as Metric[]).map((t) => `| ${LABEL[t]} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${a.dev[t] !== undefined && b.dev[t] !== undefined ? `${b.dev[t]! >= a.dev[t]! ? '+' : ''}${((b.dev[t]! - a.dev[t]!) * 100).toFixed(2)}` : '—'} |`),
     '',
     `pre-training: ${pre.step} steps on ${plan.tasks[0]!.split.trainCount} texts, held-out perplexity ${preSummary.perplexity!.toFixed(2)}, masked-token accuracy ${pct(preSummary.accuracy)}`,
     ...arms.map((x) => `${x.name}: ${x.seconds.toFixed(0)} s of training in runs ${x.runs.join(' + ')}`),
+    '', ...atMatchingSteps(o.runs, scratch.id, fine.id),
   ];
   return { arms, table, pretrainRun: { perplexity: preSummary.perplexity!, steps: pre.step, texts: plan.tasks[0]!.split.trainCount } };
+}
+
+/** Dev metric of every task at each evaluation of a run, by step. */
+function devCurve(runs: RunService, id: number): Map<number, Partial<Record<Metric, number>>> {
+  const curve = new Map<number, Partial<Record<Metric, number>>>();
+  for (const t of Object.keys(KEY) as Metric[])
+    for (const p of runs.runs.metrics(id, { split: 'validation', task: t, name: KEY[t] })) curve.set(p.step, { ...curve.get(p.step), [t]: p.value });
+  return curve;
+}
+
+/**
+ * Both arms' dev metrics at matching fine-tuning steps: each evaluation of the pretrain arm's fine-tuning beside the
+ * scratch arm's evaluation nearest in steps (within a tenth). What the pre-training is worth at a given number of
+ * updates, whatever it cost; the scratch arm's learning rate is mid-schedule there unless its run ended.
+ */
+export function atMatchingSteps(runs: RunService, scratchId: number, fineId: number): string[] {
+  const scratch = [...devCurve(runs, scratchId)];
+  const fmt = (m: Partial<Record<Metric, number>>) => (Object.keys(KEY) as Metric[]).map((t) => (m[t] === undefined ? '—' : (m[t]! * 100).toFixed(1))).join(' / ');
+  const rows: string[] = [];
+  for (const [step, m] of devCurve(runs, fineId)) {
+    const near = scratch.reduce<[number, Partial<Record<Metric, number>>] | undefined>((best, s) => (!best || Math.abs(s[0] - step) < Math.abs(best[0] - step) ? s : best), undefined);
+    if (near && Math.abs(near[0] - step) <= step / 10) rows.push(`| ${step} / ${near[0]} | ${fmt(near[1])} | ${fmt(m)} |`);
+  }
+  if (!rows.length) return ['no evaluations of the two arms at matching fine-tuning steps'];
+  return [`At matching fine-tuning steps (dev ${(Object.keys(KEY) as Metric[]).map((t) => LABEL[t]).join(' / ')}):`,
+    '| steps (pretrain arm / scratch arm) | scratch | from the masked LM |', '|---|---|---|', ...rows];
 }

@@ -7,6 +7,7 @@
 //                                                                     # budget: same-steps fidelity, speed aside
 //   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --finetune-lr X --scratch-run ID]  # masked-LM first, vs
 //                                                                     # none, same total budget (quality-pretrain.ts)
+//   npm run bench:quality -- --pretrain --pretrain-run ID [--amortised]   # the masked LM of an earlier --mlm-only run
 //
 // PyTorch's side is read from shared/reference/quality/results/*.json (measured on this machine kind); rerun it
 // with the commands in that folder's RESULTS.md when this machine's speed differs.
@@ -21,7 +22,7 @@ import type { RunRow } from '../../main/store/runs';
 import type { RunPlan } from '../../main/training/trainer';
 import { maskedLmPilot, pretrainBench } from './quality-pretrain';
 
-const args = parseArgs(process.argv.slice(2), ['json', 'pretrain', 'mlm-only', 'pack']);
+const args = parseArgs(process.argv.slice(2), ['json', 'pretrain', 'mlm-only', 'pack', 'amortised']);
 const budget = intFlag(args, 'budget', 450);
 const evalEvery = intFlag(args, 'eval', 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
         : await pretrainBench({
           runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, log,
           finetuneLr: positiveFlag(args, 'finetune-lr'), scratchRun: intFlag(args, 'scratch-run', 0) || undefined,
+          pretrainRun: intFlag(args, 'pretrain-run', 0) || undefined, amortised: boolFlag(args, 'amortised'),
         });
       process.stdout.write((boolFlag(args, 'json') ? JSON.stringify(r, null, 2) : r.table.join('\n')) + '\n');
       const out = stringFlag(args, 'out');
