@@ -157,6 +157,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   } else {
     const stored = o.runs.runs.getRun(o.pretrainRun).config as StoredConfig;
     preBudget = Number(stored.training.budgetSeconds);
+    if (!(preBudget > 0)) throw new Error(`--pretrain-run ${o.pretrainRun}: not a time-budgeted run (training.budgetSeconds is ${JSON.stringify(stored.training.budgetSeconds)})`);
     pre = reusedRun(o.runs, o.pretrainRun, '--pretrain-run', maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: preBudget }) as Parameters<typeof runMismatch>[0]);
     o.log(`pretrain arm: masked LM run ${pre.id} of an earlier invocation (${preBudget} s)`);
   }

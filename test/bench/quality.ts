@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { boolFlag, intFlag, parseArgs, positiveFlag, stringFlag } from '../../main/cli/args';
+import { UsageError } from '../../main/cli/command';
 import { openStore } from '../../main/store';
 import { DatasetService } from '../../main/data/dataset-service';
 import { RunService } from '../../main/training/run-service';
@@ -23,6 +24,8 @@ import type { RunPlan } from '../../main/training/trainer';
 import { maskedLmPilot, pretrainBench } from './quality-pretrain';
 
 const args = parseArgs(process.argv.slice(2), ['json', 'pretrain', 'mlm-only', 'pack', 'amortised']);
+if (args.flags['pretrain-run'] !== undefined && args.flags['pretrain-budget'] !== undefined)
+  throw new UsageError('--pretrain-budget with --pretrain-run: the reused masked LM ran for its own budget');
 const budget = intFlag(args, 'budget', 450);
 const evalEvery = intFlag(args, 'eval', 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
