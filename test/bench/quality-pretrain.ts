@@ -55,9 +55,11 @@ function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>>
 }
 
 type StoredConfig = { name: string; backbone: unknown; tasks: { name: string }[]; training: Record<string, unknown> };
+/** A config this benchmark trains (an arm, or the masked LM of one). */
+type ArmConfig = Record<string, unknown> & { name: string; training: Record<string, unknown> };
 
 /** Why a stored run is not the arm this invocation would train (the store keeps the config with its defaults filled in), or null. */
-function runMismatch(want: Record<string, unknown> & { name: string; training: Record<string, unknown> }, have: StoredConfig): string | null {
+function runMismatch(want: ArmConfig, have: StoredConfig): string | null {
   if (have.name !== want.name) return `its name is '${have.name}'`;
   if (JSON.stringify(have.backbone) !== JSON.stringify(want.backbone)) return 'another backbone';
   const tasks = (want.tasks as { name: string }[]).map((t) => t.name).join(',');
@@ -72,13 +74,20 @@ function runMismatch(want: Record<string, unknown> & { name: string; training: R
   return null;
 }
 
-/** A finished run of an earlier invocation that stands in for one of this invocation's arms (`what` names the flag). */
-function reusedRun(runs: RunService, id: number, what: string, want: Parameters<typeof runMismatch>[0]): RunRow {
-  const row = runs.runs.getRun(id);
+/** Checks that a finished run of an earlier invocation can stand in for one of this invocation's arms (`what` names the flag). */
+function checkReused(row: RunRow, what: string, want: ArmConfig): RunRow {
   const differs = runMismatch(want, row.config as StoredConfig);
-  if (differs) throw new Error(`${what} ${id}: not this benchmark's run (${differs})`);
-  if (row.status !== 'completed') throw new Error(`${what} ${id}: the run is ${row.status}, not completed`);
+  if (differs) throw new Error(`${what} ${row.id}: not this benchmark's run (${differs})`);
+  if (row.status !== 'completed') throw new Error(`${what} ${row.id}: the run is ${row.status}, not completed`);
   return row;
+}
+
+/** The masked LM that `--pretrain-run` names, checked against the recipe at its own budget, and that budget. */
+function reusedMaskedLm(o: PretrainBenchOptions, id: number): { row: RunRow; seconds: number } {
+  const row = o.runs.runs.getRun(id);
+  const budget = (row.config as StoredConfig).training.budgetSeconds;
+  if (typeof budget !== 'number' || !(budget > 0)) throw new Error(`--pretrain-run ${id}: not a time-budgeted run (training.budgetSeconds is ${JSON.stringify(budget)})`);
+  return { row: checkReused(row, '--pretrain-run', maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: budget })), seconds: budget };
 }
 
 /** Changes to the masked-LM arm's recipe, for pilots (`--mlm-only`): the task's packing, the batch size, the learning rate. */
@@ -88,7 +97,7 @@ export interface MaskedLmVariant { pack?: boolean; batchSize?: number; lr?: numb
 const MLM_RECIPE = { batchSize: 64, lr: 1e-3 };
 
 /** The pretrain arm's masked-LM run: the combined unlabelled training text of the shared datasets, for `seconds`. */
-export function maskedLmConfig(o: Pick<PretrainBenchOptions, 'shared' | 'mtl'> & { seconds: number; variant?: MaskedLmVariant }): Record<string, unknown> {
+export function maskedLmConfig(o: Pick<PretrainBenchOptions, 'shared' | 'mtl'> & { seconds: number; variant?: MaskedLmVariant }): ArmConfig {
   const ds = (p: string) => join(o.shared, 'datasets', p);
   const v = o.variant ?? {};
   return {
@@ -139,30 +148,29 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
     Object.fromEntries(Object.entries(summaryOf(row).tasks).map(([t, m]) => [t, m[KEY[t as Metric]]!]));
 
   const scratchConfig = { ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) };
+  // a reused masked LM and the budget split are checked before anything trains
+  const reused = o.pretrainRun === undefined ? undefined : reusedMaskedLm(o, o.pretrainRun);
+  const preBudget = reused?.seconds ?? o.pretrain;
+  const fineBudget = o.amortised ? o.total : o.total - preBudget;
+  if (fineBudget <= 0) throw new Error(`the masked LM's ${preBudget} s leave no fine-tuning time in a total budget of ${o.total} s`);
   let scratch: RunRow;
   if (o.scratchRun === undefined) {
     o.log(`scratch arm: multi-task for ${o.total} s`);
     scratch = await o.runs.start((await o.runs.create(scratchConfig, { acceptBadRows: true })).id);
   } else {
-    scratch = reusedRun(o.runs, o.scratchRun, '--scratch-run', scratchConfig);
+    scratch = checkReused(o.runs.runs.getRun(o.scratchRun), '--scratch-run', scratchConfig);
     o.log(`scratch arm: run ${scratch.id} of an earlier invocation (multi-task for ${o.total} s)`);
   }
   arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
 
   let pre: RunRow;
-  let preBudget = o.pretrain;
-  if (o.pretrainRun === undefined) {
+  if (reused === undefined) {
     o.log(`pretrain arm: masked LM for ${preBudget} s`);
     pre = await o.runs.start((await o.runs.create(maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: preBudget }), { acceptBadRows: true })).id);
   } else {
-    const stored = o.runs.runs.getRun(o.pretrainRun).config as StoredConfig;
-    preBudget = Number(stored.training.budgetSeconds);
-    if (!(preBudget > 0)) throw new Error(`--pretrain-run ${o.pretrainRun}: not a time-budgeted run (training.budgetSeconds is ${JSON.stringify(stored.training.budgetSeconds)})`);
-    pre = reusedRun(o.runs, o.pretrainRun, '--pretrain-run', maskedLmConfig({ shared: o.shared, mtl: o.mtl, seconds: preBudget }) as Parameters<typeof runMismatch>[0]);
+    pre = reused.row;
     o.log(`pretrain arm: masked LM run ${pre.id} of an earlier invocation (${preBudget} s)`);
   }
-  const fineBudget = o.amortised ? o.total : o.total - preBudget;
-  if (fineBudget <= 0) throw new Error(`the masked LM's ${preBudget} s leave no fine-tuning time in a total budget of ${o.total} s`);
   const preSummary = summaryOf(pre).tasks.mlm!;
   const plan = pre.plan as RunPlan;
   o.log(`pretrain arm: multi-task for ${fineBudget} s from run ${pre.id}`);
@@ -198,7 +206,7 @@ function devCurve(runs: RunService, id: number): Map<number, Partial<Record<Metr
  * scratch arm's evaluation nearest in steps (within a tenth). What the pre-training is worth at a given number of
  * updates, whatever it cost; the scratch arm's learning rate is mid-schedule there unless its run ended.
  */
-export function atMatchingSteps(runs: RunService, scratchId: number, fineId: number): string[] {
+function atMatchingSteps(runs: RunService, scratchId: number, fineId: number): string[] {
   const scratch = [...devCurve(runs, scratchId)];
   const fmt = (m: Partial<Record<Metric, number>>) => (Object.keys(KEY) as Metric[]).map((t) => (m[t] === undefined ? '—' : (m[t]! * 100).toFixed(1))).join(' / ');
   const rows: string[] = [];
