@@ -6,7 +6,7 @@
 // The corpus is the training text only: no dev split is read (SST-2 and CoNLL-2003 dev are their own files), and
 // TREC is left out because its dev split is carved from the same file.
 //
-//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --eval 75 --finetune-lr X --db PATH --json --out FILE]
+//   npm run bench:quality -- --pretrain [--budget 3600 --pretrain-budget 2400 --eval 300 --finetune-lr X --db PATH --json --out FILE]
 //                                      [--scratch-run ID] [--pretrain-run ID [--amortised]]
 //   npm run bench:quality -- --pretrain --mlm-only --pretrain-budget 300 [--pack] [--mlm-batch 64 --mlm-lr 1e-3]
 // --finetune-lr sets the pretrain arm's fine-tuning learning rate (default: the anchor's, the scratch arm's); the

@@ -5,8 +5,8 @@
 //   npm run bench:quality [-- --budget 450 --eval 75 --db PATH --runs mtl,sst2,trec,conll --json]
 //   npm run bench:quality -- --steps 644 --eval-steps 120 --runs mtl   # PyTorch's step count instead of its time
 //                                                                     # budget: same-steps fidelity, speed aside
-//   npm run bench:quality -- --pretrain [--budget 900 --pretrain-budget 450 --finetune-lr X --scratch-run ID]  # masked-LM first, vs
-//                                                                     # none, same total budget (quality-pretrain.ts)
+//   npm run bench:quality -- --pretrain [--budget 3600 --pretrain-budget 2400 --eval 300 --finetune-lr X --scratch-run ID]
+//                                      # masked-LM first, vs none, same total budget (quality-pretrain.ts); about 2 h
 //   npm run bench:quality -- --pretrain --pretrain-run ID [--amortised]   # the masked LM of an earlier --mlm-only run
 //
 // PyTorch's side is read from shared/reference/quality/results/*.json (measured on this machine kind); rerun it
@@ -90,14 +90,15 @@ async function main(): Promise<void> {
   if (boolFlag(args, 'pretrain')) {
     try {
       const log = (m: string) => process.stderr.write(m + '\n');
-      const total = intFlag(args, 'budget', 900);
+      const total = intFlag(args, 'budget', 3600);
       const r = boolFlag(args, 'mlm-only')
         ? await maskedLmPilot({
           runs, shared, mtl: config, seconds: intFlag(args, 'pretrain-budget', 300), log,
           variant: { ...(boolFlag(args, 'pack') ? { pack: true } : {}), batchSize: intFlag(args, 'mlm-batch', 0) || undefined, lr: positiveFlag(args, 'mlm-lr'), evalEverySeconds: evalEvery },
         })
         : await pretrainBench({
-          runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round(total / 2)), evalEvery, log,
+          runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round((total * 2) / 3)),
+          evalEvery: intFlag(args, 'eval', Math.round(total / 12)), log,
           finetuneLr: positiveFlag(args, 'finetune-lr'), scratchRun: intFlag(args, 'scratch-run', 0) || undefined,
           pretrainRun: intFlag(args, 'pretrain-run', 0) || undefined, amortised: boolFlag(args, 'amortised'),
         });
