@@ -98,7 +98,7 @@ async function main(): Promise<void> {
         })
         : await pretrainBench({
           runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round((total * 2) / 3)),
-          evalEvery: intFlag(args, 'eval', Math.round(total / 12)), log,
+          evalEvery: intFlag(args, 'eval', Math.max(1, Math.round(total / 12))), log,
           finetuneLr: positiveFlag(args, 'finetune-lr'), scratchRun: intFlag(args, 'scratch-run', 0) || undefined,
           pretrainRun: intFlag(args, 'pretrain-run', 0) || undefined, amortised: boolFlag(args, 'amortised'),
         });
