@@ -45,8 +45,12 @@ export interface PretrainBenchOptions {
 type Metric = 'sst2' | 'trec' | 'conll';
 const KEY: Record<Metric, 'accuracy' | 'f1'> = { sst2: 'accuracy', trec: 'accuracy', conll: 'f1' };
 const LABEL: Record<Metric, string> = { sst2: 'SST-2 accuracy', trec: 'TREC-6 accuracy', conll: 'CoNLL-2003 entity F1' };
+const METRICS = Object.keys(KEY) as Metric[];
+type Scores = Partial<Record<Metric, number>>;
+/** A fraction as a percentage for the tables, '—' when the run has none. */
+const pct = (x: number | undefined, digits = 2) => (x === undefined ? '—' : (x * 100).toFixed(digits));
 
-interface Arm { name: string; dev: Partial<Record<Metric, number>>; steps: number; seconds: number; runs: number[] }
+interface Arm { name: string; dev: Scores; steps: number; seconds: number; runs: number[] }
 
 function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>> } {
   const s = row.summary as { tasks: Record<string, Record<string, number>> } | null;
@@ -66,9 +70,11 @@ function runMismatch(want: ArmConfig, have: StoredConfig): string | null {
   if (have.tasks.map((t) => t.name).join(',') !== tasks) return `tasks ${have.tasks.map((t) => t.name).join(',')}, not ${tasks}`;
   // a stored task names its datasets by id, the config here by path: every other setting of each task must agree
   const noDatasets = (x: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'dataset' ? undefined : v)));
-  for (const [i, task] of (want.tasks as { name: string }[]).entries())
+  for (const [i, task] of (want.tasks as { name: string }[]).entries()) {
+    const stored = noDatasets(have.tasks[i]);
     for (const [k, v] of Object.entries(noDatasets(task)))
-      if (JSON.stringify(noDatasets(have.tasks[i])[k]) !== JSON.stringify(v)) return `task ${task.name}'s ${k} is ${JSON.stringify(noDatasets(have.tasks[i])[k])}, not ${JSON.stringify(v)}`;
+      if (JSON.stringify(stored[k]) !== JSON.stringify(v)) return `task ${task.name}'s ${k} is ${JSON.stringify(stored[k])}, not ${JSON.stringify(v)}`;
+  }
   for (const [k, v] of Object.entries(want.training))
     if (k !== 'evalEverySeconds' && JSON.stringify(have.training[k]) !== JSON.stringify(v)) return `training.${k} is ${JSON.stringify(have.training[k])}, not ${JSON.stringify(v)}`;
   return null;
@@ -144,7 +150,7 @@ const trainSeconds = (runs: RunService, id: number): number => runs.runs.metrics
 export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Arm[]; table: string[]; pretrainRun: { perplexity: number; steps: number; texts: number } }> {
   const withBudget = (seconds: number) => ({ ...o.mtl.training, budgetSeconds: seconds, evalEverySeconds: Math.min(o.evalEvery, seconds) });
   const arms: Arm[] = [];
-  const scoreOf = (row: RunRow): Partial<Record<Metric, number>> =>
+  const scoreOf = (row: RunRow): Scores =>
     Object.fromEntries(Object.entries(summaryOf(row).tasks).map(([t, m]) => [t, m[KEY[t as Metric]]!]));
 
   const scratchConfig = { ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) };
@@ -177,14 +183,13 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: { ...withBudget(fineBudget), ...(o.finetuneLr ? { lr: o.finetuneLr } : {}) } }, { acceptBadRows: true })).id);
   arms.push({ name: `pretrain (masked LM ${preBudget} s${o.amortised ? ', already paid' : ''} + multi-task ${fineBudget} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
 
-  const pct = (x: number | undefined) => (x === undefined ? '—' : (x * 100).toFixed(2));
   const [a, b] = arms as [Arm, Arm];
   const table = [
     o.amortised
       ? `Masked-LM pre-training vs none, the same fine-tuning budget (${o.total} s) with the pre-training not counted (amortised), dev splits, best checkpoint`
       : `Masked-LM pre-training vs none, same total training budget (${o.total} s), dev splits, best checkpoint`,
     `| task / metric | ${a.name} | ${b.name} | Δ |`, '|---|---|---|---|',
-    ...(Object.keys(KEY) as Metric[]).map((t) => `| ${LABEL[t]} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${a.dev[t] !== undefined && b.dev[t] !== undefined ? `${b.dev[t]! >= a.dev[t]! ? '+' : ''}${((b.dev[t]! - a.dev[t]!) * 100).toFixed(2)}` : '—'} |`),
+    ...METRICS.map((t) => `| ${LABEL[t]} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${a.dev[t] !== undefined && b.dev[t] !== undefined ? `${b.dev[t]! >= a.dev[t]! ? '+' : ''}${((b.dev[t]! - a.dev[t]!) * 100).toFixed(2)}` : '—'} |`),
     '',
     `pre-training: ${pre.step} steps on ${plan.tasks[0]!.split.trainCount} texts, held-out perplexity ${preSummary.perplexity!.toFixed(2)}, masked-token accuracy ${pct(preSummary.accuracy)}`,
     ...arms.map((x) => `${x.name}: ${x.seconds.toFixed(0)} s of training in runs ${x.runs.join(' + ')}`),
@@ -194,9 +199,9 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
 }
 
 /** Dev metric of every task at each evaluation of a run, by step. */
-function devCurve(runs: RunService, id: number): Map<number, Partial<Record<Metric, number>>> {
-  const curve = new Map<number, Partial<Record<Metric, number>>>();
-  for (const t of Object.keys(KEY) as Metric[])
+function devCurve(runs: RunService, id: number): Map<number, Scores> {
+  const curve = new Map<number, Scores>();
+  for (const t of METRICS)
     for (const p of runs.runs.metrics(id, { split: 'validation', task: t, name: KEY[t] })) curve.set(p.step, { ...curve.get(p.step), [t]: p.value });
   return curve;
 }
@@ -208,13 +213,13 @@ function devCurve(runs: RunService, id: number): Map<number, Partial<Record<Metr
  */
 function atMatchingSteps(runs: RunService, scratchId: number, fineId: number): string[] {
   const scratch = [...devCurve(runs, scratchId)];
-  const fmt = (m: Partial<Record<Metric, number>>) => (Object.keys(KEY) as Metric[]).map((t) => (m[t] === undefined ? '—' : (m[t]! * 100).toFixed(1))).join(' / ');
+  const fmt = (m: Scores) => METRICS.map((t) => pct(m[t], 1)).join(' / ');
   const rows: string[] = [];
   for (const [step, m] of devCurve(runs, fineId)) {
-    const near = scratch.reduce<[number, Partial<Record<Metric, number>>] | undefined>((best, s) => (!best || Math.abs(s[0] - step) < Math.abs(best[0] - step) ? s : best), undefined);
+    const near = scratch.reduce<[number, Scores] | undefined>((best, s) => (!best || Math.abs(s[0] - step) < Math.abs(best[0] - step) ? s : best), undefined);
     if (near && Math.abs(near[0] - step) <= step / 10) rows.push(`| ${step} / ${near[0]} | ${fmt(near[1])} | ${fmt(m)} |`);
   }
   if (!rows.length) return ['no evaluations of the two arms at matching fine-tuning steps'];
-  return [`At matching fine-tuning steps (dev ${(Object.keys(KEY) as Metric[]).map((t) => LABEL[t]).join(' / ')}):`,
+  return [`At matching fine-tuning steps (dev ${METRICS.map((t) => LABEL[t]).join(' / ')}):`,
     '| steps (pretrain arm / scratch arm) | scratch | from the masked LM |', '|---|---|---|', ...rows];
 }
