@@ -68,8 +68,10 @@ function runMismatch(want: ArmConfig, have: StoredConfig): string | null {
   if (JSON.stringify(have.backbone) !== JSON.stringify(want.backbone)) return 'another backbone';
   const tasks = (want.tasks as { name: string }[]).map((t) => t.name).join(',');
   if (have.tasks.map((t) => t.name).join(',') !== tasks) return `tasks ${have.tasks.map((t) => t.name).join(',')}, not ${tasks}`;
-  // a stored task names its datasets by id, the config here by path: every other setting of each task must agree
-  const noDatasets = (x: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'dataset' ? undefined : v)));
+  // a stored task names its datasets (`dataset`, `validation`, a corpus entry's `dataset`) by id, the config here by
+  // path (main/training/datasets-resolve.ts): every other setting of each task must agree
+  const DATASET_REFS = new Set(['dataset', 'validation']);
+  const noDatasets = (x: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(x, (k, v: unknown) => (DATASET_REFS.has(k) ? undefined : v)));
   for (const [i, task] of (want.tasks as { name: string }[]).entries()) {
     const stored = noDatasets(have.tasks[i]);
     for (const [k, v] of Object.entries(noDatasets(task)))
