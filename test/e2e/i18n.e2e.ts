@@ -41,10 +41,10 @@ test('the first start follows the browser’s language: the Datasets view and an
   await page.goto(server.url);
   assert.equal(await page.evaluate(() => navigator.language), 'zh-CN');
   await page.getByText('将数据集拖放到此处').first().waitFor();
+  await page.getByText('先添加一两个数据集').waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   assert.equal(await text('nav-Datasets'), '数据集');
   assert.equal(await text('nav-Train'), '训练');
-  assert.match(await bodyText(), /先添加一两个数据集/);
   assert.equal(await page.getByTestId('locale-select').inputValue(), 'zh-CN');
 
   await dropFiles(page, [
