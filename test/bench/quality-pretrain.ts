@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
 import type { RunPlan } from '../../main/training/trainer';
+import { METRIC, METRICS, delta, devScores, pct, summaryOf, type Scores } from './quality-metrics';
 
 export interface PretrainBenchOptions {
   runs: RunService;
@@ -42,21 +43,7 @@ export interface PretrainBenchOptions {
   log: (s: string) => void;
 }
 
-type Metric = 'sst2' | 'trec' | 'conll';
-const KEY: Record<Metric, 'accuracy' | 'f1'> = { sst2: 'accuracy', trec: 'accuracy', conll: 'f1' };
-const LABEL: Record<Metric, string> = { sst2: 'SST-2 accuracy', trec: 'TREC-6 accuracy', conll: 'CoNLL-2003 entity F1' };
-const METRICS = Object.keys(KEY) as Metric[];
-type Scores = Partial<Record<Metric, number>>;
-/** A fraction as a percentage for the tables, '—' when the run has none. */
-const pct = (x: number | undefined, digits = 2) => (x === undefined ? '—' : (x * 100).toFixed(digits));
-
 interface Arm { name: string; dev: Scores; steps: number; seconds: number; runs: number[] }
-
-function summaryOf(row: RunRow): { tasks: Record<string, Record<string, number>> } {
-  const s = row.summary as { tasks: Record<string, Record<string, number>> } | null;
-  if (!s) throw new Error(`run ${row.id} ended ${row.status}: ${row.error ?? 'no summary'}`);
-  return s;
-}
 
 type StoredConfig = { name: string; backbone: unknown; tasks: { name: string }[]; training: Record<string, unknown> };
 /** A config this benchmark trains (an arm, or the masked LM of one). */
@@ -142,7 +129,7 @@ export async function maskedLmPilot(o: Pick<PretrainBenchOptions, 'runs' | 'shar
   const r = { run: row.id, steps: row.step, tokens, perplexity: last('mlm', 'perplexity'), accuracy: last('mlm', 'accuracy') };
   const table = [
     '| masked-LM variant | steps | real tokens | held-out perplexity | masked-token accuracy |', '|---|---|---|---|---|',
-    `| ${describeVariant(o.variant)} | ${r.steps} | ${(r.tokens / 1e6).toFixed(2)} M | ${r.perplexity.toFixed(1)} | ${(r.accuracy * 100).toFixed(1)} % |`,
+    `| ${describeVariant(o.variant)} | ${r.steps} | ${(r.tokens / 1e6).toFixed(2)} M | ${r.perplexity.toFixed(1)} | ${pct(r.accuracy, 1)} % |`,
   ];
   return { ...r, table };
 }
@@ -152,8 +139,6 @@ const trainSeconds = (runs: RunService, id: number): number => runs.runs.metrics
 export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Arm[]; table: string[]; pretrainRun: { perplexity: number; steps: number; texts: number } }> {
   const withBudget = (seconds: number) => ({ ...o.mtl.training, budgetSeconds: seconds, evalEverySeconds: Math.min(o.evalEvery, seconds) });
   const arms: Arm[] = [];
-  const scoreOf = (row: RunRow): Scores =>
-    Object.fromEntries(Object.entries(summaryOf(row).tasks).map(([t, m]) => [t, m[KEY[t as Metric]]!]));
 
   const scratchConfig = { ...o.mtl, name: 'mtl from scratch', training: withBudget(o.total) };
   // a reused masked LM and the budget split are checked before anything trains
@@ -169,7 +154,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
     scratch = checkReused(o.runs.runs.getRun(o.scratchRun), '--scratch-run', scratchConfig);
     o.log(`scratch arm: run ${scratch.id} of an earlier invocation (multi-task for ${o.total} s)`);
   }
-  arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: scoreOf(scratch), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
+  arms.push({ name: `scratch (multi-task ${o.total} s)`, dev: devScores(summaryOf(scratch)), steps: scratch.step, seconds: trainSeconds(o.runs, scratch.id), runs: [scratch.id] });
 
   let pre: RunRow;
   if (reused === undefined) {
@@ -183,7 +168,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
   const plan = pre.plan as RunPlan;
   o.log(`pretrain arm: multi-task for ${fineBudget} s from run ${pre.id}`);
   const fine = await o.runs.start((await o.runs.create({ ...o.mtl, name: 'mtl from pre-training', backbone: { ...o.mtl.backbone, from: `run:${pre.id}` }, training: { ...withBudget(fineBudget), ...(o.finetuneLr ? { lr: o.finetuneLr } : {}) } }, { acceptBadRows: true })).id);
-  arms.push({ name: `pretrain (masked LM ${preBudget} s${o.amortised ? ', already paid' : ''} + multi-task ${fineBudget} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: scoreOf(fine), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
+  arms.push({ name: `pretrain (masked LM ${preBudget} s${o.amortised ? ', already paid' : ''} + multi-task ${fineBudget} s${o.finetuneLr ? `, fine-tuning lr ${o.finetuneLr}` : ''})`, dev: devScores(summaryOf(fine)), steps: fine.step, seconds: trainSeconds(o.runs, pre.id) + trainSeconds(o.runs, fine.id), runs: [pre.id, fine.id] });
 
   const [a, b] = arms as [Arm, Arm];
   const table = [
@@ -191,7 +176,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
       ? `Masked-LM pre-training vs none, the same fine-tuning budget (${o.total} s) with the pre-training not counted (amortised), dev splits, best checkpoint`
       : `Masked-LM pre-training vs none, same total training budget (${o.total} s), dev splits, best checkpoint`,
     `| task / metric | ${a.name} | ${b.name} | Δ |`, '|---|---|---|---|',
-    ...METRICS.map((t) => `| ${LABEL[t]} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${a.dev[t] !== undefined && b.dev[t] !== undefined ? `${b.dev[t]! >= a.dev[t]! ? '+' : ''}${((b.dev[t]! - a.dev[t]!) * 100).toFixed(2)}` : '—'} |`),
+    ...METRICS.map((t) => `| ${METRIC[t].label} | ${pct(a.dev[t])} | ${pct(b.dev[t])} | ${delta(b.dev[t], a.dev[t])} |`),
     '',
     `pre-training: ${pre.step} steps on ${plan.tasks[0]!.split.trainCount} texts, held-out perplexity ${preSummary.perplexity!.toFixed(2)}, masked-token accuracy ${pct(preSummary.accuracy)}`,
     ...arms.map((x) => `${x.name}: ${x.seconds.toFixed(0)} s of training in runs ${x.runs.join(' + ')}`),
@@ -204,7 +189,7 @@ export async function pretrainBench(o: PretrainBenchOptions): Promise<{ arms: Ar
 function devCurve(runs: RunService, id: number): Map<number, Scores> {
   const curve = new Map<number, Scores>();
   for (const t of METRICS)
-    for (const p of runs.runs.metrics(id, { split: 'validation', task: t, name: KEY[t] })) curve.set(p.step, { ...curve.get(p.step), [t]: p.value });
+    for (const p of runs.runs.metrics(id, { split: 'validation', task: t, name: METRIC[t].key })) curve.set(p.step, { ...curve.get(p.step), [t]: p.value });
   return curve;
 }
 
@@ -222,6 +207,6 @@ function atMatchingSteps(runs: RunService, scratchId: number, fineId: number): s
     if (near && Math.abs(near[0] - step) <= step / 10) rows.push(`| ${step} / ${near[0]} | ${fmt(near[1])} | ${fmt(m)} |`);
   }
   if (!rows.length) return ['no evaluations of the two arms at matching fine-tuning steps'];
-  return [`At matching fine-tuning steps (dev ${METRICS.map((t) => LABEL[t]).join(' / ')}):`,
+  return [`At matching fine-tuning steps (dev ${METRICS.map((t) => METRIC[t].label).join(' / ')}):`,
     '| steps (pretrain arm / scratch arm) | scratch | from the masked LM |', '|---|---|---|', ...rows];
 }

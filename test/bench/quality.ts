@@ -22,12 +22,15 @@ import { RunService } from '../../main/training/run-service';
 import type { RunRow } from '../../main/store/runs';
 import type { RunPlan } from '../../main/training/trainer';
 import { maskedLmPilot, pretrainBench } from './quality-pretrain';
+import { METRIC, METRICS, delta, devScores, pct, summaryOf, type Metric, type Scores } from './quality-metrics';
 
 const args = parseArgs(process.argv.slice(2), ['json', 'pretrain', 'mlm-only', 'pack', 'amortised']);
 if (args.flags['pretrain-run'] !== undefined && args.flags['pretrain-budget'] !== undefined)
   throw new UsageError('--pretrain-budget with --pretrain-run: the reused masked LM ran for its own budget');
-const budget = intFlag(args, 'budget', 450);
-const evalEvery = intFlag(args, 'eval', 75);
+/** --pretrain compares two arms at a total budget big enough to tell them apart (the measured bar in README). */
+const pretrainBar = boolFlag(args, 'pretrain') && !boolFlag(args, 'mlm-only');
+const budget = intFlag(args, 'budget', pretrainBar ? 3600 : 450);
+const evalEvery = intFlag(args, 'eval', pretrainBar ? Math.max(1, Math.round(budget / 12)) : 75);
 const shared = resolve(stringFlag(args, 'shared') ?? '../shared');
 const dbPath = stringFlag(args, 'db') ?? join(mkdtempSync(join(tmpdir(), 'chorus-quality-')), 'chorus.db');
 const wanted = (stringFlag(args, 'runs') ?? 'mtl,sst2,trec,conll').split(',');
@@ -40,11 +43,7 @@ const TASKS = {
   // the reference's TREC dev split: a mulberry32(1234) shuffle, first 10 % (Chorus's unstratified held-out split is the same draw)
   trec: { name: 'trec', type: 'classification', dataset: ds('trec/train_5500.label'), labelMap: { type: 'prefix', separator: ':' }, maxLength: 64, heldOut: { fraction: 0.1, seed: 1234, stratified: false } },
   conll: { name: 'conll', type: 'token-classification', dataset: ds('conll2003/train.txt'), validation: ds('conll2003/dev.txt'), maxLength: 128 },
-} as const;
-type TaskName = keyof typeof TASKS;
-const METRIC: Record<TaskName, { label: string; key: 'accuracy' | 'f1' }> = {
-  sst2: { label: 'SST-2 accuracy', key: 'accuracy' }, trec: { label: 'TREC-6 accuracy', key: 'accuracy' }, conll: { label: 'CoNLL-2003 entity F1', key: 'f1' },
-};
+} as const satisfies Record<Metric, unknown>;
 
 const config = {
   name: 'quality anchor (mtl)',
@@ -59,7 +58,7 @@ const config = {
   device: 'cpu', threads: 2,
 };
 
-interface Result { run: string; dev: Partial<Record<TaskName, number>>; steps: number; trainSeconds: number; plannedSteps: number; stop: string; tokensPerSecond?: number }
+interface Result { run: string; dev: Scores; steps: number; trainSeconds: number; plannedSteps: number; stop: string; tokensPerSecond?: number }
 
 function pytorch(run: string): Result | null {
   const f = join(shared, 'reference', 'quality', 'results', `${run}.json`);
@@ -69,14 +68,13 @@ function pytorch(run: string): Result | null {
 }
 
 function chorus(run: string, row: RunRow, runs: RunService): Result {
-  const summary = row.summary as { tasks: Record<string, Record<string, number>>; stopReason: string } | null;
-  if (!summary) throw new Error(`run ${row.id} (${run}) ended ${row.status}: ${row.error ?? 'no summary'}`);
+  const summary = summaryOf(row, `run ${row.id} (${run})`);
   const last = (name: string) => runs.runs.metrics(row.id, { split: 'train', task: '', name }).at(-1)?.value;
   const tokens = last('tokens'), seconds = last('train_seconds');
   return {
     run, steps: row.step, plannedSteps: (row.plan as RunPlan).totalSteps, stop: summary.stopReason, trainSeconds: seconds ?? NaN,
     tokensPerSecond: tokens !== undefined && seconds ? tokens / seconds : undefined,
-    dev: Object.fromEntries(Object.entries(summary.tasks).map(([t, m]) => [t, m[METRIC[t as TaskName].key]!])),
+    dev: devScores(summary),
   };
 }
 
@@ -90,15 +88,13 @@ async function main(): Promise<void> {
   if (boolFlag(args, 'pretrain')) {
     try {
       const log = (m: string) => process.stderr.write(m + '\n');
-      const total = intFlag(args, 'budget', 3600);
       const r = boolFlag(args, 'mlm-only')
         ? await maskedLmPilot({
           runs, shared, mtl: config, seconds: intFlag(args, 'pretrain-budget', 300), log,
           variant: { ...(boolFlag(args, 'pack') ? { pack: true } : {}), batchSize: intFlag(args, 'mlm-batch', 0) || undefined, lr: positiveFlag(args, 'mlm-lr'), evalEverySeconds: evalEvery },
         })
         : await pretrainBench({
-          runs, shared, mtl: config, total, pretrain: intFlag(args, 'pretrain-budget', Math.round((total * 2) / 3)),
-          evalEvery: intFlag(args, 'eval', Math.max(1, Math.round(total / 12))), log,
+          runs, shared, mtl: config, total: budget, pretrain: intFlag(args, 'pretrain-budget', Math.round((budget * 2) / 3)), evalEvery, log,
           finetuneLr: positiveFlag(args, 'finetune-lr'), scratchRun: intFlag(args, 'scratch-run', 0) || undefined,
           pretrainRun: intFlag(args, 'pretrain-run', 0) || undefined, amortised: boolFlag(args, 'amortised'),
         });
@@ -126,15 +122,13 @@ async function main(): Promise<void> {
   }
   const ref = Object.fromEntries(['mtl', 'sst2', 'trec', 'conll'].map((r) => [r, pytorch(r)]));
   const byRun = Object.fromEntries(results.map((r) => [r.run, r]));
-  const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : (x * 100).toFixed(2));
-  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '—' : `${a >= b ? '+' : ''}${((a - b) * 100).toFixed(2)}`);
   const lines = [
     `Chorus vs PyTorch, same recipe, ${fixedSteps ? `${fixedSteps} steps` : `${budget} s training budget`}, dev splits, best checkpoint`,
     '| task / metric | Chorus multi-task | PyTorch multi-task | Δ | Chorus single-task | PyTorch single-task | Δ |',
     '|---|---|---|---|---|---|---|',
-    ...(Object.keys(TASKS) as TaskName[]).map((t) => {
+    ...METRICS.map((t) => {
       const cm = byRun.mtl?.dev[t], pm = ref.mtl?.dev[t], cs = byRun[t]?.dev[t], ps = ref[t]?.dev[t];
-      return `| ${METRIC[t].label} | ${pct(cm)} | ${pct(pm)} | ${diff(cm, pm)} | ${pct(cs)} | ${pct(ps)} | ${diff(cs, ps)} |`;
+      return `| ${METRIC[t].label} | ${pct(cm)} | ${pct(pm)} | ${delta(cm, pm)} | ${pct(cs)} | ${pct(ps)} | ${delta(cs, ps)} |`;
     }),
     '',
     ...results.map((r) => `chorus ${r.run}: ${r.steps} of ${r.plannedSteps} planned steps in ${r.trainSeconds.toFixed(0)} s of training, stop: ${r.stop}, ${Math.round(r.tokensPerSecond ?? 0)} real tok/s` +
